@@ -1,0 +1,39 @@
+import crypto from 'node:crypto';
+import { badInput } from './errors';
+
+/**
+ * Opaque, signed pagination cursors. A cursor carries the seek position of the last row a client saw plus the
+ * list it belongs to (`scope`), signed with HMAC-SHA256, so a forged, tampered or foreign cursor (from another
+ * user's list or another field) is a BAD_USER_INPUT error and never reaches Cassandra.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  encode(scope: string, position: unknown[]): string {
+    const payload = Buffer.from(JSON.stringify([scope, position])).toString('base64url');
+    return `${payload}.${this.sign(payload)}`;
+  }
+
+  /** The position inside a cursor made by `encode(scope, …)`; throws BAD_USER_INPUT for anything else. */
+  decode(scope: string, cursor: string): unknown[] {
+    const invalid = () => badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', { argument: 'after' });
+    const dot = cursor.indexOf('.');
+    if (dot <= 0 || cursor.length > 2048) throw invalid();
+    const payload = cursor.slice(0, dot);
+    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.sign(payload), 'base64url');
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw invalid();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid();
+    }
+    if (!Array.isArray(parsed) || parsed[0] !== scope || !Array.isArray(parsed[1])) throw invalid();
+    return parsed[1] as unknown[];
+  }
+
+  private sign(payload: string): string {
+    return crypto.createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+  }
+}

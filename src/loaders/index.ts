@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
+import type { Content, User } from '../domain/models';
+import type { Repositories } from '../repositories';
+
+export interface Loaders {
+  content: DataLoader<string, Content | null, string>;
+  user: DataLoader<string, User | null, string>;
+}
+
+/** How many single-partition reads one batch keeps in flight at once. */
+export const BATCH_CONCURRENCY = 32;
+
+/**
+ * A batch is executed as parallel single-partition prepared reads (never a multi-partition IN, which would make one
+ * coordinator wait on every replica set), deduplicated by DataLoader, with a concurrency cap. Results come back in
+ * key order; a missing id is null, so one unknown id never fails the batch.
+ */
+function partitionReads<T>(read: (id: string) => Promise<T | null>) {
+  return async (ids: readonly string[]): Promise<Array<T | null | Error>> => {
+    const limit = pLimit(BATCH_CONCURRENCY);
+    return Promise.all(ids.map((id) => limit(() => read(id).catch((err: Error) => err))));
+  };
+}
+
+const uuidKey = (id: string) => id.toLowerCase();
+
+/** Fresh loaders for one request: their caches never outlive it, so no user sees another request's data. */
+export function createLoaders(repos: Repositories): Loaders {
+  return {
+    content: new DataLoader(partitionReads((id) => repos.catalog.getById(id)), { cacheKeyFn: uuidKey }),
+    user: new DataLoader(partitionReads((id) => repos.users.getById(id)), { cacheKeyFn: uuidKey }),
+  };
+}

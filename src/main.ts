@@ -1,0 +1,79 @@
+import { loadConfig, ConfigError, type Config } from './config';
+import { resolveCluster, connectAndMigrate, type Cluster } from './cassandra/connect';
+import { LocalCassandraError } from './cassandra/local';
+import { MigrationError } from './cassandra/migrations';
+import { createLogger } from './logger';
+import { createRepositories } from './repositories';
+import { demoSeeded, seedDemo } from './seed/demo';
+import { LENA } from './seed/demo-data';
+import { createServer } from './server';
+
+const EXAMPLE_QUERY = `{ user(id: "${LENA}") { name preferredGenres } }`;
+
+/**
+ * `npm start`: the local one-node Cassandra when no cluster is configured → migrations → demo data if the keyspace
+ * has none → the GraphQL server. Ctrl-C stops the server, the driver and any Cassandra this process started.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const say = (line: string) => console.error(`[start] ${line}`);
+
+  let cluster: Cluster | null = null;
+  const stopLocal = async () => {
+    if (cluster?.local && cluster.startedByUs) {
+      say('stopping the local Cassandra this process started');
+      await cluster.local.stop();
+    }
+  };
+  try {
+    cluster = await resolveCluster(config, (line) => console.error(`[cassandra] ${line}`));
+    say(`Cassandra at ${cluster.contactPoints.join(', ')}`);
+    const { client, migrations } = await connectAndMigrate(config, cluster.contactPoints, { log: say });
+    say(`keyspace ${config.cassandra.keyspace}: ${migrations.applied.length} migrations applied, ${migrations.alreadyApplied.length} already there`);
+    const repos = createRepositories(client, config);
+    if (config.seedDemoData && !(await demoSeeded(repos))) {
+      const s = await seedDemo(repos);
+      say(`seeded demo data: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`);
+    }
+    const server = await createServer({ config, repos, log });
+    const url = await server.listen(config.port, config.host);
+
+    console.log(`\nGraphQL endpoint: ${url}`);
+    console.log(`Try it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`);
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      say(`${signal}: shutting down`);
+      await server.stop().catch((err) => log.error({ err }, 'error while stopping the server'));
+      await client.shutdown().catch(() => undefined);
+      await stopLocal().catch(() => undefined);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  } catch (err) {
+    if (err instanceof LocalCassandraError) {
+      console.error(`error: ${err.message}${err.hint ? `\nfix: ${err.hint}` : ''}`);
+    } else if (err instanceof MigrationError) {
+      console.error(`error: ${err.message}`);
+    } else {
+      console.error(`error: ${(err as Error).message}`);
+    }
+    await stopLocal().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,6 @@
+import type { RecommendationResolvers } from '../generated/graphql';
+import { contentField } from './content-field';
+
+export const Recommendation: RecommendationResolvers = {
+  content: contentField,
+};
