@@ -1,0 +1,85 @@
+import { LENA, YUKI } from '../src/seed/demo-data';
+import { createTestApp, type TestApp } from './support/app';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await createTestApp({ seed: true });
+});
+afterAll(() => app.close());
+
+interface Shelf {
+  id: string;
+  kind: string;
+  title: string;
+  items: Array<{ title: string; progressPct: number | null; content?: { id: string; title: string; genre: string } }>;
+}
+
+const HOME = (userId: string, withContent: boolean) => `{
+  user(id: "${userId}") {
+    homeScreen(itemsPerShelf: 10) {
+      shelves { id kind title genre items { title progressPct ${withContent ? 'content { id title genre }' : ''} reason { kind } } }
+    }
+  }
+}`;
+
+async function home(userId: string, withContent = true): Promise<Shelf[]> {
+  const res = await app.gql<{ user: { homeScreen: { shelves: Shelf[] } } }>(HOME(userId, withContent));
+  expect(res.errors).toBeUndefined();
+  return res.data!.user.homeScreen.shelves;
+}
+
+describe('homeScreen', () => {
+  it('when Lena opens the home screen, then the shelves come in display order with one row per preferred genre', async () => {
+    const shelves = await home(LENA);
+    expect(shelves.map((s) => [s.kind, s.title])).toEqual([
+      ['CONTINUE_WATCHING', 'Continue Watching'],
+      ['FOR_YOU', 'For You'],
+      ['TOP_PICKS', 'Top Picks'],
+      ['RECENTLY_WATCHED', 'Recently Watched'],
+      ['GENRE', 'Top Documentary'],
+      ['GENRE', 'Top Sci-Fi'],
+    ]);
+    expect(shelves[0].items.map((i) => [i.title, i.progressPct])).toEqual([
+      ['The Silk Road Diaries', 35],
+      ['The Last Algorithm', 60],
+    ]);
+  });
+
+  it('when a preferred genre has no rated title, then its shelf is left out', async () => {
+    await app.client.execute('UPDATE users SET preferred_genres = preferred_genres + ? WHERE user_id = ?', [['western'], YUKI], { prepare: true });
+    const shelves = await home(YUKI);
+    expect(shelves.find((s) => s.id === 'genre:western')).toBeUndefined();
+    expect(shelves.every((s) => s.items.length > 0)).toBe(true);
+  });
+
+  it('when the home screen asks for catalog fields, then it costs one read per shelf plus one per distinct title', async () => {
+    let shelves: Shelf[] = [];
+    const statements = await app.countStatements(async () => {
+      shelves = await home(LENA, true);
+    });
+    const distinctTitles = new Set(shelves.flatMap((s) => s.items.map((i) => i.content!.id)));
+    const repeated = shelves.flatMap((s) => s.items).length - distinctTitles.size;
+    expect(repeated).toBeGreaterThan(0); // titles do repeat across shelves, and are still read once
+    expect(statements).toBe(1 /* user */ + shelves.length + distinctTitles.size);
+  });
+
+  it('when the home screen asks only for copied titles, then it costs one read per shelf and no catalog read', async () => {
+    let shelves: Shelf[] = [];
+    const statements = await app.countStatements(async () => {
+      shelves = await home(LENA, false);
+    });
+    expect(statements).toBe(1 + shelves.length);
+  });
+
+  it('when the same operation is issued twice, then it costs the same both times (no cache across requests)', async () => {
+    const first = await app.countStatements(() => home(LENA, true));
+    const second = await app.countStatements(() => home(LENA, true));
+    expect(second).toBe(first);
+  });
+
+  it('when itemsPerShelf is above 50, then BAD_USER_INPUT', async () => {
+    const res = await app.gql(`{ user(id: "${LENA}") { homeScreen(itemsPerShelf: 51) { shelves { id } } } }`);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
