@@ -23,11 +23,18 @@ const int = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { message: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
 
 const identifier = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,47}$/, { message: 'must be a lower-case CQL identifier (letters, digits, _; max 48)' });
+  .regex(/^[a-z][a-z0-9_]{0,47}$/, {
+    message: 'must be a lower-case CQL identifier (letters, digits, _; max 48)',
+  });
 
 const consistency = z.enum(['ONE', 'LOCAL_ONE', 'QUORUM', 'LOCAL_QUORUM', 'ALL', 'EACH_QUORUM'], {
   message: 'must be one of ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM, ALL, EACH_QUORUM',
@@ -97,7 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`),
+      parsed.error.issues.map(
+        (i) =>
+          `${String(i.path[0])}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`,
+      ),
     );
   }
   const e = parsed.data;
@@ -110,7 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const contactPoints = e.CASSANDRA_CONTACT_POINTS ? list(e.CASSANDRA_CONTACT_POINTS) : null;
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
-    problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX}), got ${e.PAGE_SIZE_DEFAULT}`);
+    problems.push(
+      `PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX}), got ${e.PAGE_SIZE_DEFAULT}`,
+    );
   }
   if (e.NODE_ENV === 'production' && !e.CURSOR_SECRET) {
     problems.push('CURSOR_SECRET: required when NODE_ENV=production (signs pagination cursors)');

@@ -39,17 +39,23 @@ async function main(): Promise<void> {
     cluster = await resolveCluster(config, (line) => console.error(`[cassandra] ${line}`));
     say(`Cassandra at ${cluster.contactPoints.join(', ')}`);
     const { client, migrations } = await connectAndMigrate(config, cluster.contactPoints, { log: say });
-    say(`keyspace ${config.cassandra.keyspace}: ${migrations.applied.length} migrations applied, ${migrations.alreadyApplied.length} already there`);
+    say(
+      `keyspace ${config.cassandra.keyspace}: ${migrations.applied.length} migrations applied, ${migrations.alreadyApplied.length} already there`,
+    );
     const repos = createRepositories(client, config);
     if (config.seedDemoData && !(await demoSeeded(repos))) {
       const s = await seedDemo(repos);
-      say(`seeded demo data: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`);
+      say(
+        `seeded demo data: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`,
+      );
     }
     const server = await createServer({ config, repos, log });
     const url = await server.listen(config.port, config.host);
 
     console.log(`\nGraphQL endpoint: ${url}`);
-    console.log(`Try it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`);
+    console.log(
+      `Try it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`,
+    );
 
     let stopping = false;
     const shutdown = async (signal: string) => {

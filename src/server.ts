@@ -10,7 +10,11 @@ import { errors as driverErrors } from 'cassandra-driver';
 import { createContextFactory, type AppDeps, type Context } from './context';
 import { resolvers } from './resolvers';
 
-export const SCHEMA_PATH = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..', 'schema.graphql');
+export const SCHEMA_PATH = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+  'schema.graphql',
+);
 const MAX_BODY_BYTES = 1_000_000;
 
 export function loadTypeDefs() {
@@ -23,9 +27,10 @@ function isDriverUnavailable(err: unknown): boolean {
     err instanceof driverErrors.NoHostAvailableError ||
     err instanceof driverErrors.OperationTimedOutError ||
     (err instanceof driverErrors.ResponseError &&
-      [0x1000 /* unavailable */, 0x1100 /* write timeout */, 0x1200 /* read timeout */, 0x1001 /* overloaded */, 0x1002 /* bootstrapping */].includes(
-        err.code,
-      ))
+      [
+        0x1000 /* unavailable */, 0x1100 /* write timeout */, 0x1200 /* read timeout */,
+        0x1001 /* overloaded */, 0x1002 /* bootstrapping */,
+      ].includes(err.code))
   );
 }
 
@@ -52,7 +57,11 @@ export function formatError(log: AppDeps['log']) {
     }
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       log.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
-      return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return {
+        message: 'Internal server error',
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
     }
     return formatted;
   };
@@ -85,13 +94,23 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
     }
     if (url.pathname !== '/graphql') {
-      return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: `Not found: ${url.pathname}. The GraphQL endpoint is /graphql.` }));
+      return send(
+        res,
+        404,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ error: `Not found: ${url.pathname}. The GraphQL endpoint is /graphql.` }),
+      );
     }
     let raw: Buffer;
     try {
       raw = await readBody(req, MAX_BODY_BYTES);
     } catch {
-      return sendError(res, 413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE');
+      return sendError(
+        res,
+        413,
+        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        'PAYLOAD_TOO_LARGE',
+      );
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -105,11 +124,20 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
         return sendError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
       }
     }
-    const request: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
-    const requestId = typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
-      ? req.headers['x-request-id']
-      : undefined;
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: async () => createContext(requestId) });
+    const request: HTTPGraphQLRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const requestId =
+      typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
+        ? req.headers['x-request-id']
+        : undefined;
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: async () => createContext(requestId),
+    });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of response.headers) outHeaders[k] = v;
     if (response.body.kind === 'complete') {
@@ -154,7 +182,12 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
 }
 
 function sendError(res: http.ServerResponse, status: number, message: string, code: string) {
-  send(res, status, { 'content-type': 'application/json' }, JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  send(
+    res,
+    status,
+    { 'content-type': 'application/json' },
+    JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+  );
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {

@@ -14,12 +14,18 @@ describe('generated resolver types', () => {
     const tmpOut = path.join(dir, 'graphql.ts');
     const tmpConfig = path.join(dir, 'codegen.yml');
     fs.writeFileSync(tmpConfig, YAML.stringify({ ...config, generates: { [tmpOut]: output } }));
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', tmpConfig, '--silent'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', tmpConfig, '--silent'],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+      },
+    );
     const expected = fs.readFileSync(tmpOut, 'utf8');
     const committed = fs.readFileSync(path.join(ROOT, target), 'utf8');
-    expect(committed === expected ? 'fresh' : `stale: run npm run codegen and commit ${target}`).toBe('fresh');
+    expect(committed === expected ? 'fresh' : `stale: run npm run codegen and commit ${target}`).toBe(
+      'fresh',
+    );
   });
 });

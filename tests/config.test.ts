@@ -39,20 +39,30 @@ describe('configuration from the environment', () => {
   });
 
   it('when the keyspace is not a CQL identifier, then CASSANDRA_KEYSPACE is named', () => {
-    expect(problemsOf({ CASSANDRA_KEYSPACE: 'drop table;' })[0]).toMatch(/^CASSANDRA_KEYSPACE: must be a lower-case CQL identifier/);
+    expect(problemsOf({ CASSANDRA_KEYSPACE: 'drop table;' })[0]).toMatch(
+      /^CASSANDRA_KEYSPACE: must be a lower-case CQL identifier/,
+    );
   });
 
   it('when several variables are wrong, then every one of them is reported at once', () => {
     const problems = problemsOf({ PORT: '-1', LOG_LEVEL: 'loud', CASSANDRA_CONSISTENCY: 'SOME' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CASSANDRA_CONSISTENCY', 'LOG_LEVEL', 'PORT']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'CASSANDRA_CONSISTENCY',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
   });
 
   it('when production runs without a cursor secret, then CURSOR_SECRET is required', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^CURSOR_SECRET: required/)]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^CURSOR_SECRET: required/),
+    ]);
   });
 
   it('when the default page size exceeds the maximum, then both variables are named', () => {
-    expect(problemsOf({ PAGE_SIZE_DEFAULT: '50', PAGE_SIZE_MAX: '10' })[0]).toMatch(/PAGE_SIZE_DEFAULT.*PAGE_SIZE_MAX/);
+    expect(problemsOf({ PAGE_SIZE_DEFAULT: '50', PAGE_SIZE_MAX: '10' })[0]).toMatch(
+      /PAGE_SIZE_DEFAULT.*PAGE_SIZE_MAX/,
+    );
   });
 
   it('when the local Cassandra node count is not 1 or 3, then LOCAL_CASSANDRA_NODES is named', () => {

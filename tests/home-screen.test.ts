@@ -12,7 +12,11 @@ interface Shelf {
   id: string;
   kind: string;
   title: string;
-  items: Array<{ title: string; progressPct: number | null; content?: { id: string; title: string; genre: string } }>;
+  items: Array<{
+    title: string;
+    progressPct: number | null;
+    content?: { id: string; title: string; genre: string };
+  }>;
 }
 
 const HOME = (userId: string, withContent: boolean) => `{
@@ -47,7 +51,11 @@ describe('homeScreen', () => {
   });
 
   it('when a preferred genre has no rated title, then its shelf is left out', async () => {
-    await app.client.execute('UPDATE users SET preferred_genres = preferred_genres + ? WHERE user_id = ?', [['western'], YUKI], { prepare: true });
+    await app.client.execute(
+      'UPDATE users SET preferred_genres = preferred_genres + ? WHERE user_id = ?',
+      [['western'], YUKI],
+      { prepare: true },
+    );
     const shelves = await home(YUKI);
     expect(shelves.find((s) => s.id === 'genre:western')).toBeUndefined();
     expect(shelves.every((s) => s.items.length > 0)).toBe(true);

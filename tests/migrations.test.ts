@@ -19,7 +19,12 @@ function tempDir(files: Record<string, string>): string {
 
 async function run(dir: string, keyspace: string, rf = 1) {
   keyspaces.push(keyspace);
-  return migrate(client, { keyspace, replicationFactor: rf, localDataCenter: config.cassandra.localDataCenter, dir });
+  return migrate(client, {
+    keyspace,
+    replicationFactor: rf,
+    localDataCenter: config.cassandra.localDataCenter,
+    dir,
+  });
 }
 
 beforeAll(async () => {
@@ -36,11 +41,25 @@ describe('migrations', () => {
   it('when the project migrations run on an empty keyspace, then every file is applied in order and every table exists', async () => {
     const ks = uniqueKeyspace('m');
     const result = await run(CQL_DIR, ks);
-    const files = fs.readdirSync(CQL_DIR).filter((f) => f.endsWith('.cql')).sort();
+    const files = fs
+      .readdirSync(CQL_DIR)
+      .filter((f) => f.endsWith('.cql'))
+      .sort();
     expect(result.applied).toEqual(files);
-    const tables = await client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [ks]);
+    const tables = await client.execute(
+      'SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?',
+      [ks],
+    );
     expect(tables.rows.map((r) => r.table_name).sort()).toEqual(
-      expect.arrayContaining(['users', 'users_by_email', 'content', 'watch_history', 'continue_watching', 'recommendations', 'schema_migrations']),
+      expect.arrayContaining([
+        'users',
+        'users_by_email',
+        'content',
+        'watch_history',
+        'continue_watching',
+        'recommendations',
+        'schema_migrations',
+      ]),
     );
   });
 
@@ -62,16 +81,22 @@ describe('migrations', () => {
   });
 
   it('when an applied file is edited, then the run is refused and names the file', async () => {
-    const dir = tempDir({ '001_create_things.cql': 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);' });
+    const dir = tempDir({
+      '001_create_things.cql': 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);',
+    });
     const ks = uniqueKeyspace('m');
     await run(dir, ks);
-    fs.writeFileSync(path.join(dir, '001_create_things.cql'), 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY, x int);');
+    fs.writeFileSync(
+      path.join(dir, '001_create_things.cql'),
+      'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY, x int);',
+    );
     await expect(run(dir, ks)).rejects.toThrow(/cql\/001_create_things\.cql was edited after it was applied/);
   });
 
   it('when a statement fails, then the run stops, names the file and statement, and records nothing for it', async () => {
     const dir = tempDir({
-      '001_create_things.cql': 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);\nCREATE TABLE broken (;\n',
+      '001_create_things.cql':
+        'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);\nCREATE TABLE broken (;\n',
       '002_create_more.cql': 'CREATE TABLE IF NOT EXISTS more (id int PRIMARY KEY);',
     });
     const ks = uniqueKeyspace('m');
@@ -89,16 +114,26 @@ describe('migrations', () => {
 
   it('when the keyspace is created, then its replication is NetworkTopologyStrategy with the configured factor', async () => {
     const ks = uniqueKeyspace('m');
-    await run(tempDir({ '001_create_things.cql': 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);' }), ks, 1);
-    const row = (await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [ks])).first();
-    expect(row.replication).toEqual({ class: 'org.apache.cassandra.locator.NetworkTopologyStrategy', [config.cassandra.localDataCenter]: '1' });
+    await run(
+      tempDir({ '001_create_things.cql': 'CREATE TABLE IF NOT EXISTS things (id int PRIMARY KEY);' }),
+      ks,
+      1,
+    );
+    const row = (
+      await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [ks])
+    ).first();
+    expect(row.replication).toEqual({
+      class: 'org.apache.cassandra.locator.NetworkTopologyStrategy',
+      [config.cassandra.localDataCenter]: '1',
+    });
   });
 
   it('when a file has comments and several statements, then each statement is split out without its comments', () => {
-    expect(splitStatements('-- a comment\nCREATE TABLE a (id int PRIMARY KEY); -- trailing\n\nCREATE TABLE b (id int PRIMARY KEY);\n')).toEqual([
-      'CREATE TABLE a (id int PRIMARY KEY)',
-      'CREATE TABLE b (id int PRIMARY KEY)',
-    ]);
+    expect(
+      splitStatements(
+        '-- a comment\nCREATE TABLE a (id int PRIMARY KEY); -- trailing\n\nCREATE TABLE b (id int PRIMARY KEY);\n',
+      ),
+    ).toEqual(['CREATE TABLE a (id int PRIMARY KEY)', 'CREATE TABLE b (id int PRIMARY KEY)']);
   });
 
   it('when the project migrations are read, then every table has a comment naming the query it serves', () => {
@@ -108,7 +143,11 @@ describe('migrations', () => {
       lines.forEach((line, i) => {
         if (line.startsWith('CREATE TABLE')) {
           const above = lines.slice(Math.max(0, i - 4), i).join('\n');
-          expect({ file, table: line, comment: /-- Serves: /.test(above) }).toEqual({ file, table: line, comment: true });
+          expect({ file, table: line, comment: /-- Serves: /.test(above) }).toEqual({
+            file,
+            table: line,
+            comment: true,
+          });
         }
       });
     }

@@ -8,7 +8,14 @@ const BASE = Date.parse('2025-01-01T00:00:00Z');
 
 beforeAll(async () => {
   app = await createTestApp({ seed: true });
-  await app.repos.users.create({ id: USER, name: 'Walker', email: 'walker@example.com', signupDate: null, preferredGenres: [], preferredLanguage: null });
+  await app.repos.users.create({
+    id: USER,
+    name: 'Walker',
+    email: 'walker@example.com',
+    signupDate: null,
+    preferredGenres: [],
+    preferredLanguage: null,
+  });
   for (let i = 0; i < 250; i++) {
     const t = DEMO_TITLES[i % DEMO_TITLES.length];
     await app.repos.history.recordWatch({
@@ -25,7 +32,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type Page = { edges: Array<{ cursor: string; node: { watchedAt: string; title: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+type Page = {
+  edges: Array<{ cursor: string; node: { watchedAt: string; title: string } }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+};
 
 describe('paging through a 250-session history', () => {
   it('when walked page by page while new sessions are recorded, then every original session comes exactly once, newest first', async () => {

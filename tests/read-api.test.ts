@@ -13,7 +13,9 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe('user(id) and userByEmail', () => {
   it('when a seeded user is asked for, then the profile comes from Cassandra', async () => {
-    const res = await app.gql(`{ user(id: "${LENA}") { id name email signupDate preferredGenres preferredLanguage } }`);
+    const res = await app.gql(
+      `{ user(id: "${LENA}") { id name email signupDate preferredGenres preferredLanguage } }`,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({
       user: {
@@ -28,7 +30,9 @@ describe('user(id) and userByEmail', () => {
   });
 
   it('when the email is looked up in any letter case, then the same user is found', async () => {
-    const res = await app.gql<{ userByEmail: { id: string } }>('{ userByEmail(email: "Marco@Example.com") { id } }');
+    const res = await app.gql<{ userByEmail: { id: string } }>(
+      '{ userByEmail(email: "Marco@Example.com") { id } }',
+    );
     expect(res.data?.userByEmail.id).toBe(MARCO);
   });
 
@@ -57,7 +61,9 @@ describe('user(id) and userByEmail', () => {
 
 describe('content and contents', () => {
   it('when a title is asked for, then every catalog field is returned', async () => {
-    const res = await app.gql(`{ content(id: "${contentId('ocean-depths')}") { title contentType genre releaseYear ratingAvg ratingCount tags } }`);
+    const res = await app.gql(
+      `{ content(id: "${contentId('ocean-depths')}") { title contentType genre releaseYear ratingAvg ratingCount tags } }`,
+    );
     expect(res.data).toEqual({
       content: {
         title: 'Ocean Depths',
@@ -73,13 +79,23 @@ describe('content and contents', () => {
 
   it('when several ids are asked for, then they come back in the order asked, with null for unknown ids', async () => {
     const ids = [contentId('laugh-track'), UNKNOWN, contentId('neon-shadows'), contentId('laugh-track')];
-    const res = await app.gql<{ contents: Array<{ title: string } | null> }>('query ($ids: [UUID!]!) { contents(ids: $ids) { title } }', { ids });
-    expect(res.data?.contents).toEqual([{ title: 'Laugh Track' }, null, { title: 'Neon Shadows' }, { title: 'Laugh Track' }]);
+    const res = await app.gql<{ contents: Array<{ title: string } | null> }>(
+      'query ($ids: [UUID!]!) { contents(ids: $ids) { title } }',
+      { ids },
+    );
+    expect(res.data?.contents).toEqual([
+      { title: 'Laugh Track' },
+      null,
+      { title: 'Neon Shadows' },
+      { title: 'Laugh Track' },
+    ]);
   });
 
   it('when the same id is asked for twice, then it is read once', async () => {
     const ids = [contentId('laugh-track'), contentId('laugh-track'), contentId('neon-shadows')];
-    const statements = await app.countStatements(() => app.gql('query ($ids: [UUID!]!) { contents(ids: $ids) { title } }', { ids }));
+    const statements = await app.countStatements(() =>
+      app.gql('query ($ids: [UUID!]!) { contents(ids: $ids) { title } }', { ids }),
+    );
     expect(statements).toBe(2);
   });
 
@@ -102,12 +118,16 @@ describe('shelves', () => {
   });
 
   it('when Continue Watching is read, then it costs exactly one partition read', async () => {
-    const statements = await app.countStatements(() => app.gql(`{ user(id: "${LENA}") { continueWatching { title progressPct } } }`));
+    const statements = await app.countStatements(() =>
+      app.gql(`{ user(id: "${LENA}") { continueWatching { title progressPct } } }`),
+    );
     expect(statements).toBe(2); // the user row + the continue-watching partition
   });
 
   it('when Recently Watched is read, then sessions come newest first with the copied titles', async () => {
-    const res = await app.gql<{ user: { recentlyWatched: { edges: Array<{ node: { title: string; watchedAt: string } }> } } }>(
+    const res = await app.gql<{
+      user: { recentlyWatched: { edges: Array<{ node: { title: string; watchedAt: string } }> } };
+    }>(
       `{ user(id: "${MARCO}") { recentlyWatched(first: 3) { edges { node { title watchedAt progressPct } } pageInfo { hasNextPage } } } }`,
     );
     const nodes = res.data!.user.recentlyWatched.edges.map((e) => e.node);
@@ -125,7 +145,11 @@ describe('shelves', () => {
       rank: 1,
       score: expect.closeTo(0.92, 5),
       title: 'The Quantum Heist',
-      reason: { kind: 'BECAUSE_YOU_WATCHED', text: 'Because you watched Stellar Drift', becauseOf: [{ title: 'Stellar Drift' }] },
+      reason: {
+        kind: 'BECAUSE_YOU_WATCHED',
+        text: 'Because you watched Stellar Drift',
+        becauseOf: [{ title: 'Stellar Drift' }],
+      },
     });
   });
 
@@ -165,8 +189,14 @@ describe('browse and filter (SAI)', () => {
         'query ($after: String) { contentByGenre(genre: "documentary", first: 2, after: $after) { edges { node { title genre } } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
-      const conn = (res.data as { contentByGenre: { edges: Array<{ node: { title: string; genre: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } })
-        .contentByGenre;
+      const conn = (
+        res.data as {
+          contentByGenre: {
+            edges: Array<{ node: { title: string; genre: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        }
+      ).contentByGenre;
       conn.edges.forEach((e) => {
         expect(e.node.genre).toBe('documentary');
         seen.push(e.node.title);
@@ -199,8 +229,13 @@ describe('pagination limits and cursors', () => {
   });
 
   it('when a cursor is forged, then BAD_USER_INPUT and no CQL runs for the list', async () => {
-    const forged = Buffer.from(JSON.stringify([`history:${LENA}`, [0, UNKNOWN]])).toString('base64url') + '.AAAAAAAAAAAAAAAAAAAAAA';
-    const res = await app.gql('query ($a: String) { user(id: "' + LENA + '") { recentlyWatched(after: $a) { edges { cursor } } } }', { a: forged });
+    const forged =
+      Buffer.from(JSON.stringify([`history:${LENA}`, [0, UNKNOWN]])).toString('base64url') +
+      '.AAAAAAAAAAAAAAAAAAAAAA';
+    const res = await app.gql(
+      'query ($a: String) { user(id: "' + LENA + '") { recentlyWatched(after: $a) { edges { cursor } } } }',
+      { a: forged },
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(res)).not.toMatch(/SELECT|Cassandra|stack/i);
   });
@@ -210,7 +245,10 @@ describe('pagination limits and cursors', () => {
       `{ user(id: "${MARCO}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`,
     );
     const foreign = first.data!.user.recentlyWatched.pageInfo.endCursor;
-    const res = await app.gql(`query ($a: String) { user(id: "${LENA}") { recentlyWatched(after: $a) { edges { cursor } } } }`, { a: foreign });
+    const res = await app.gql(
+      `query ($a: String) { user(id: "${LENA}") { recentlyWatched(after: $a) { edges { cursor } } } }`,
+      { a: foreign },
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -220,7 +258,10 @@ describe('pagination limits and cursors', () => {
     );
     const cursor = first.data!.user.forYou.pageInfo.endCursor;
     const tampered = (cursor[0] === 'A' ? 'B' : 'A') + cursor.slice(1);
-    const res = await app.gql(`query ($a: String) { user(id: "${LENA}") { forYou(after: $a) { edges { cursor } } } }`, { a: tampered });
+    const res = await app.gql(
+      `query ($a: String) { user(id: "${LENA}") { forYou(after: $a) { edges { cursor } } } }`,
+      { a: tampered },
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -15,13 +15,20 @@ describe('demo seed', () => {
   it('when seeded, then every history row points at a real title and copies its current name', async () => {
     const rows = [];
     for (const u of DEMO_USERS) {
-      const rs = await app.client.execute('SELECT content_id, title FROM watch_history WHERE user_id = ?', [u.id], { prepare: true });
+      const rs = await app.client.execute(
+        'SELECT content_id, title FROM watch_history WHERE user_id = ?',
+        [u.id],
+        { prepare: true },
+      );
       rows.push(...rs.rows);
     }
     expect(rows).toHaveLength(DEMO_SESSIONS.length);
     for (const r of rows) {
       const content = await app.repos.catalog.getById(r.content_id.toString());
-      expect({ id: r.content_id.toString(), title: r.title }).toEqual({ id: content?.id, title: content?.title });
+      expect({ id: r.content_id.toString(), title: r.title }).toEqual({
+        id: content?.id,
+        title: content?.title,
+      });
     }
   });
 
@@ -56,9 +63,13 @@ describe('demo seed', () => {
     const sessions = DEMO_SESSIONS.filter((s) => s.slug === 'the-last-algorithm');
     let found = 0;
     for (let shard = 0; shard < 16; shard++) {
-      const rs = await app.client.execute('SELECT user_id FROM history_by_content WHERE content_id = ? AND shard = ?', [contentId('the-last-algorithm'), shard], {
-        prepare: true,
-      });
+      const rs = await app.client.execute(
+        'SELECT user_id FROM history_by_content WHERE content_id = ? AND shard = ?',
+        [contentId('the-last-algorithm'), shard],
+        {
+          prepare: true,
+        },
+      );
       found += rs.rowLength;
     }
     expect(found).toBe(sessions.length);

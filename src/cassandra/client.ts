@@ -7,7 +7,8 @@ import type { CassandraConfig } from '../config';
  * number of statements an operation costs, and operations can log it.
  */
 // The driver checks `instanceof RequestTracker` at run time, but its typings declare only an interface.
-const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker }).RequestTracker;
+const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker })
+  .RequestTracker;
 
 export class StatementCounter extends RequestTrackerBase implements tracker.RequestTracker {
   count = 0;
@@ -58,7 +59,11 @@ export interface CreateClientOptions {
   counter?: StatementCounter;
 }
 
-export function clientOptions(cfg: CassandraConfig, contactPoints: string[], opts: CreateClientOptions = {}): ClientOptions {
+export function clientOptions(
+  cfg: CassandraConfig,
+  contactPoints: string[],
+  opts: CreateClientOptions = {},
+): ClientOptions {
   return {
     contactPoints,
     localDataCenter: cfg.localDataCenter,
@@ -71,12 +76,19 @@ export function clientOptions(cfg: CassandraConfig, contactPoints: string[], opt
       consistency: CONSISTENCY[cfg.consistency],
       prepare: true,
     },
-    socketOptions: { readTimeout: cfg.requestTimeoutMs, connectTimeout: Math.min(cfg.requestTimeoutMs, 5000) },
+    socketOptions: {
+      readTimeout: cfg.requestTimeoutMs,
+      connectTimeout: Math.min(cfg.requestTimeoutMs, 5000),
+    },
     protocolOptions: { maxSchemaAgreementWaitSeconds: 20 },
     ...(opts.counter ? { requestTracker: opts.counter } : {}),
   };
 }
 
-export function createClient(cfg: CassandraConfig, contactPoints: string[], opts: CreateClientOptions = {}): Client {
+export function createClient(
+  cfg: CassandraConfig,
+  contactPoints: string[],
+  opts: CreateClientOptions = {},
+): Client {
   return new Client(clientOptions(cfg, contactPoints, opts));
 }

@@ -27,7 +27,8 @@ export async function resolveCluster(config: Config, log: (line: string) => void
   const opts: LocalCassandraOptions = { ...config.localCassandra, log };
   const local = new LocalCassandra(opts);
   const started = await local.start();
-  const contactPoints = started.port === 9042 ? started.contactPoints : started.contactPoints.map((h) => `${h}:${started.port}`);
+  const contactPoints =
+    started.port === 9042 ? started.contactPoints : started.contactPoints.map((h) => `${h}:${started.port}`);
   return { contactPoints, local, startedByUs: started.startedByUs };
 }
 

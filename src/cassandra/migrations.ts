@@ -50,16 +50,22 @@ export function checksum(source: string): string {
 }
 
 export function readMigrations(dir: string): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cql'))
+    .sort();
   const seen = new Map<string, string>();
   return files.map((file) => {
     const m = MIGRATION_FILE.exec(file);
     if (!m) {
-      throw new MigrationError(`${file}: migration files must be named NNN_verb_object.cql (e.g. 007_add_content_tags.cql)`);
+      throw new MigrationError(
+        `${file}: migration files must be named NNN_verb_object.cql (e.g. 007_add_content_tags.cql)`,
+      );
     }
     const version = m[1];
     const other = seen.get(version);
-    if (other) throw new MigrationError(`${file} and ${other} share the version ${version}: each number is used once`);
+    if (other)
+      throw new MigrationError(`${file} and ${other} share the version ${version}: each number is used once`);
     seen.set(version, file);
     const source = fs.readFileSync(path.join(dir, file), 'utf8');
     const statements = splitStatements(source);
@@ -84,7 +90,10 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
   await client.execute(
     `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = ${replicationOf(opts.localDataCenter, opts.replicationFactor)}`,
   );
-  const current = await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [ks]);
+  const current = await client.execute(
+    'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
+    [ks],
+  );
   const actualRf = Number(current.first()?.replication?.[opts.localDataCenter] ?? NaN);
   if (actualRf !== opts.replicationFactor) {
     log(
@@ -139,5 +148,10 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
 /** The latest migration version a keyspace has applied, or null; used by /ready. */
 export async function latestAppliedVersion(client: Client, keyspace: string): Promise<string | null> {
   const rows = await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`);
-  return rows.rows.map((r) => r.version as string).sort().pop() ?? null;
+  return (
+    rows.rows
+      .map((r) => r.version as string)
+      .sort()
+      .pop() ?? null
+  );
 }

@@ -137,6 +137,13 @@ export function buildProgram(): Command {
     .action(async () => {
       await launcher().stop();
     });
+  program
+    .command('fetch')
+    .description('resolve the Cassandra jars with Maven into the cache (skipped when already there)')
+    .action(async () => {
+      const lib = await launcher().ensureJars();
+      out(`jars ready in ${lib}`);
+    });
   program.command('status').description('show each node: pid, running, CQL ready, log file').action(status);
   program
     .command('wipe')

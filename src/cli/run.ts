@@ -23,7 +23,9 @@ export function fail(err: unknown): never {
   } else if (err instanceof MigrationError) {
     say(`error: ${err.message}`);
   } else if (err instanceof Error && err.name === 'NoHostAvailableError') {
-    say(`error: cannot reach Cassandra (${err.message.split('.')[0]}).\nfix: check CASSANDRA_CONTACT_POINTS, or unset it to use the local node (npm run cassandra -- status)`);
+    say(
+      `error: cannot reach Cassandra (${err.message.split('.')[0]}).\nfix: check CASSANDRA_CONTACT_POINTS, or unset it to use the local node (npm run cassandra -- status)`,
+    );
   } else {
     say(`error: ${(err as Error)?.message ?? String(err)}`);
   }
@@ -39,10 +41,18 @@ export async function withDatabase<T>(fn: (db: CliDatabase) => Promise<T>): Prom
   try {
     const config = loadConfig();
     const cluster = await resolveCluster(config, (line) => say(`[cassandra] ${line}`));
-    if (cluster.startedByUs) say('[cassandra] left running for the next command; stop it with: npm run cassandra -- stop');
-    const connected = await connectAndMigrate(config, cluster.contactPoints, { log: (l) => say(`[migrate] ${l}`) });
+    if (cluster.startedByUs)
+      say('[cassandra] left running for the next command; stop it with: npm run cassandra -- stop');
+    const connected = await connectAndMigrate(config, cluster.contactPoints, {
+      log: (l) => say(`[migrate] ${l}`),
+    });
     client = connected.client;
-    return await fn({ config, client, repos: createRepositories(client, config), contactPoints: cluster.contactPoints });
+    return await fn({
+      config,
+      client,
+      repos: createRepositories(client, config),
+      contactPoints: cluster.contactPoints,
+    });
   } catch (err) {
     await client?.shutdown().catch(() => undefined);
     client = undefined;

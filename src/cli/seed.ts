@@ -18,21 +18,36 @@ new Command('seed')
   .option('--synthetic', 'generate realistic synthetic data instead of the demo')
   .option('--users <n>', 'synthetic: number of users', positiveInt, 1000)
   .option('--events <n>', 'synthetic: number of viewing sessions', positiveInt, 10_000)
-  .option('--titles <n>', 'synthetic: number of titles in the catalog (default: about users/30, 200–5000)', positiveInt)
+  .option(
+    '--titles <n>',
+    'synthetic: number of titles in the catalog (default: about users/30, 200–5000)',
+    positiveInt,
+  )
   .option('--seed <n>', 'synthetic: random seed (same seed, same data)', positiveInt, 42)
   .option('--concurrency <n>', 'synthetic: writes in flight at once', positiveInt, 64)
-  .action(async (opts: { synthetic?: boolean; users: number; events: number; titles?: number; seed: number; concurrency: number }) => {
-    await withDatabase(async ({ repos, client, config }) => {
-      if (!opts.synthetic) {
-        const t0 = Date.now();
-        const s = await seedDemo(repos);
-        say(`demo seeded into ${config.cassandra.keyspace} in ${Date.now() - t0} ms: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`);
-        return;
-      }
-      const { seedSynthetic } = await import('../seed/synthetic');
-      await seedSynthetic(repos, client, opts);
-    });
-  })
+  .action(
+    async (opts: {
+      synthetic?: boolean;
+      users: number;
+      events: number;
+      titles?: number;
+      seed: number;
+      concurrency: number;
+    }) => {
+      await withDatabase(async ({ repos, client, config }) => {
+        if (!opts.synthetic) {
+          const t0 = Date.now();
+          const s = await seedDemo(repos);
+          say(
+            `demo seeded into ${config.cassandra.keyspace} in ${Date.now() - t0} ms: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`,
+          );
+          return;
+        }
+        const { seedSynthetic } = await import('../seed/synthetic');
+        await seedSynthetic(repos, client, opts);
+      });
+    },
+  )
   .parseAsync()
   .catch((err) => {
     console.error(err);

@@ -16,7 +16,10 @@ export class CursorCodec {
 
   /** The position inside a cursor made by `encode(scope, …)`; throws BAD_USER_INPUT for anything else. */
   decode(scope: string, cursor: string): unknown[] {
-    const invalid = () => badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', { argument: 'after' });
+    const invalid = () =>
+      badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', {
+        argument: 'after',
+      });
     const dot = cursor.indexOf('.');
     if (dot <= 0 || cursor.length > 2048) throw invalid();
     const payload = cursor.slice(0, dot);

@@ -17,6 +17,8 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 }
 
-export function serviceUnavailable(message = 'The database is temporarily unavailable; retry shortly.'): GraphQLError {
+export function serviceUnavailable(
+  message = 'The database is temporarily unavailable; retry shortly.',
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
 }

@@ -11,7 +11,10 @@ export function byRating(a: LeaderboardRow, b: LeaderboardRow): number {
 }
 
 /** The leaderboards ('ALL' and one per genre) that a set of rated titles gives. */
-export function leaderboardsFrom(contents: Content[], size = LEADERBOARD_SIZE): Map<string, LeaderboardRow[]> {
+export function leaderboardsFrom(
+  contents: Content[],
+  size = LEADERBOARD_SIZE,
+): Map<string, LeaderboardRow[]> {
   const boards = new Map<string, LeaderboardRow[]>();
   const add = (scope: string, row: LeaderboardRow) => {
     const list = boards.get(scope) ?? [];

@@ -5,7 +5,8 @@
 export type ContentType = 'MOVIE' | 'SERIES' | 'DOCUMENTARY';
 export const CONTENT_TYPES: readonly ContentType[] = ['MOVIE', 'SERIES', 'DOCUMENTARY'];
 
-export type ReasonKind = 'BECAUSE_YOU_WATCHED' | 'SIMILAR_TASTE' | 'MATCHES_YOUR_GENRES' | 'TRENDING' | 'POPULAR_IN_GENRE';
+export type ReasonKind =
+  'BECAUSE_YOU_WATCHED' | 'SIMILAR_TASTE' | 'MATCHES_YOUR_GENRES' | 'TRENDING' | 'POPULAR_IN_GENRE';
 
 export interface User {
   id: string;

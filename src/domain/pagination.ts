@@ -12,7 +12,10 @@ export function pageSize(first: number | null | undefined, limits: PageLimits, a
     throw badInput(`\`${argument}\` must be a whole number of 0 or more, got ${first}.`, { argument });
   }
   if (first > limits.maxFirst) {
-    throw badInput(`\`${argument}\` must be at most ${limits.maxFirst}, got ${first}.`, { argument, max: limits.maxFirst });
+    throw badInput(`\`${argument}\` must be at most ${limits.maxFirst}, got ${first}.`, {
+      argument,
+      max: limits.maxFirst,
+    });
   }
   return first;
 }

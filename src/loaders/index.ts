@@ -28,7 +28,13 @@ const uuidKey = (id: string) => id.toLowerCase();
 /** Fresh loaders for one request: their caches never outlive it, so no user sees another request's data. */
 export function createLoaders(repos: Repositories): Loaders {
   return {
-    content: new DataLoader(partitionReads((id) => repos.catalog.getById(id)), { cacheKeyFn: uuidKey }),
-    user: new DataLoader(partitionReads((id) => repos.users.getById(id)), { cacheKeyFn: uuidKey }),
+    content: new DataLoader(
+      partitionReads((id) => repos.catalog.getById(id)),
+      { cacheKeyFn: uuidKey },
+    ),
+    user: new DataLoader(
+      partitionReads((id) => repos.users.getById(id)),
+      { cacheKeyFn: uuidKey },
+    ),
   };
 }

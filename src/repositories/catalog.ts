@@ -2,7 +2,8 @@ import { types, type Client } from 'cassandra-driver';
 import type { Content, ContentType, TopPick } from '../domain/models';
 import { numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
 
-const COLUMNS = 'content_id, title, content_type, genre, release_year, rating_avg, rating_count, tags, external_id';
+const COLUMNS =
+  'content_id, title, content_type, genre, release_year, rating_avg, rating_count, tags, external_id';
 
 function toContent(r: types.Row): Content {
   return {
@@ -24,7 +25,11 @@ export class CatalogRepository {
 
   /** One single-partition read; the content DataLoader issues these in parallel, never a multi-partition IN. */
   async getById(id: string): Promise<Content | null> {
-    const rs = await this.client.execute(`SELECT ${COLUMNS} FROM content WHERE content_id = ?`, [uuid(id)], READ);
+    const rs = await this.client.execute(
+      `SELECT ${COLUMNS} FROM content WHERE content_id = ?`,
+      [uuid(id)],
+      READ,
+    );
     const row = rs.first();
     return row ? toContent(row) : null;
   }
@@ -57,7 +62,11 @@ export class CatalogRepository {
           READ,
         );
     const rows = rs.rows.slice(0, limit);
-    return { items: rows.map(toContent), tokens: rows.map((r) => String(r.t)), hasNextPage: rs.rows.length > limit };
+    return {
+      items: rows.map(toContent),
+      tokens: rows.map((r) => String(r.t)),
+      hasNextPage: rs.rows.length > limit,
+    };
   }
 
   /** The leaderboard of a scope ('ALL' or a genre): one ordered partition read. */
@@ -119,10 +128,17 @@ export class CatalogRepository {
    * Rewrites one leaderboard partition whole: partition delete at t−1 plus the new rows at t in one batch, which
    * applies atomically and in isolation for the single partition (no reader sees a half-written board).
    */
-  async replaceLeaderboard(scope: string, picks: Array<Omit<TopPick, 'scope' | 'rank'>>, at = new Date()): Promise<void> {
+  async replaceLeaderboard(
+    scope: string,
+    picks: Array<Omit<TopPick, 'scope' | 'rank'>>,
+    at = new Date(),
+  ): Promise<void> {
     const t = types.Long.fromNumber(at.getTime()).multiply(1000);
     const queries: Array<{ query: string; params: unknown[] }> = [
-      { query: 'DELETE FROM top_picks_by_scope USING TIMESTAMP ? WHERE scope = ?', params: [t.subtract(1), scope] },
+      {
+        query: 'DELETE FROM top_picks_by_scope USING TIMESTAMP ? WHERE scope = ?',
+        params: [t.subtract(1), scope],
+      },
       ...picks.map((p) => ({
         query:
           'INSERT INTO top_picks_by_scope (scope, rating_avg, content_id, title, genre, content_type, rating_count) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',

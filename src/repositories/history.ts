@@ -52,17 +52,15 @@ export class HistoryRepository {
           [uuid(userId), limit + 1],
           READ,
         );
-    const items = rs.rows.slice(0, limit).map(
-      (r): WatchEvent => ({
-        userId,
-        contentId: uuidStr(r.content_id),
-        eventId: uuidOrNull(r.event_id),
-        title: str(r.title),
-        watchedAt: r.watched_at as Date,
-        progressPct: Number(r.progress_pct ?? 0),
-        rating: r.rating ?? null,
-      }),
-    );
+    const items = rs.rows.slice(0, limit).map((r): WatchEvent => ({
+      userId,
+      contentId: uuidStr(r.content_id),
+      eventId: uuidOrNull(r.event_id),
+      title: str(r.title),
+      watchedAt: r.watched_at as Date,
+      progressPct: Number(r.progress_pct ?? 0),
+      rating: r.rating ?? null,
+    }));
     return { items, hasNextPage: rs.rows.length > limit };
   }
 
@@ -78,16 +76,17 @@ export class HistoryRepository {
     );
     return rs.rows
       .filter((r) => r.progress_pct != null && r.last_watched_at != null && r.progress_pct < this.finishedPct)
-      .map(
-        (r): ContinueWatchingEntry => ({
-          userId,
-          contentId: uuidStr(r.content_id),
-          title: str(r.title),
-          progressPct: Number(r.progress_pct),
-          lastWatchedAt: r.last_watched_at as Date,
-        }),
+      .map((r): ContinueWatchingEntry => ({
+        userId,
+        contentId: uuidStr(r.content_id),
+        title: str(r.title),
+        progressPct: Number(r.progress_pct),
+        lastWatchedAt: r.last_watched_at as Date,
+      }))
+      .sort(
+        (a, b) =>
+          b.lastWatchedAt.getTime() - a.lastWatchedAt.getTime() || a.contentId.localeCompare(b.contentId),
       )
-      .sort((a, b) => b.lastWatchedAt.getTime() - a.lastWatchedAt.getTime() || a.contentId.localeCompare(b.contentId))
       .slice(0, limit);
   }
 
@@ -112,7 +111,10 @@ export class HistoryRepository {
         params: [content, historyShard(e.userId), user, e.watchedAt],
       },
       finished
-        ? { query: 'DELETE FROM continue_watching WHERE user_id = ? AND content_id = ?', params: [user, content] }
+        ? {
+            query: 'DELETE FROM continue_watching WHERE user_id = ? AND content_id = ?',
+            params: [user, content],
+          }
         : {
             query:
               'INSERT INTO continue_watching (user_id, content_id, title, progress_pct, last_watched_at) VALUES (?, ?, ?, ?, ?)',
@@ -125,7 +127,8 @@ export class HistoryRepository {
             params: [e.progressPct, e.watchedAt, user, content],
           }
         : {
-            query: 'UPDATE interactions_by_user SET progress_pct = ?, last_at = ? WHERE user_id = ? AND content_id = ?',
+            query:
+              'UPDATE interactions_by_user SET progress_pct = ?, last_at = ? WHERE user_id = ? AND content_id = ?',
             params: [e.progressPct, e.watchedAt, user, content],
           },
     ];
@@ -141,6 +144,11 @@ export class HistoryRepository {
         },
       );
     }
-    await this.client.batch(queries, { prepare: true, logged: true, timestamp: micros(e.watchedAt), isIdempotent: true });
+    await this.client.batch(queries, {
+      prepare: true,
+      logged: true,
+      timestamp: micros(e.watchedAt),
+      isIdempotent: true,
+    });
   }
 }

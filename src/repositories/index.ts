@@ -12,7 +12,10 @@ export interface Repositories {
 }
 
 /** Repositories are stateless over the shared client: built once per process and injected into every request. */
-export function createRepositories(client: Client, opts: { continueWatchingFinishedPct: number }): Repositories {
+export function createRepositories(
+  client: Client,
+  opts: { continueWatchingFinishedPct: number },
+): Repositories {
   return {
     users: new UsersRepository(client),
     catalog: new CatalogRepository(client),

@@ -15,7 +15,11 @@ export class RecommendationsRepository {
   constructor(private readonly client: Client) {}
 
   /** One page of a user's list in rank order: one partition read seeking past the last rank seen. */
-  async forYou(userId: string, limit: number, afterRank: number | null): Promise<{ items: Recommendation[]; hasNextPage: boolean }> {
+  async forYou(
+    userId: string,
+    limit: number,
+    afterRank: number | null,
+  ): Promise<{ items: Recommendation[]; hasNextPage: boolean }> {
     const cols = 'rank, content_id, title, score, reason_kind, reason_text, because_of, generated_at';
     const rs =
       afterRank !== null
@@ -24,22 +28,24 @@ export class RecommendationsRepository {
             [uuid(userId), afterRank, limit + 1],
             READ,
           )
-        : await this.client.execute(`SELECT ${cols} FROM recommendations WHERE user_id = ? LIMIT ?`, [uuid(userId), limit + 1], READ);
-    const items = rs.rows.slice(0, limit).map(
-      (r): Recommendation => ({
-        userId,
-        rank: Number(r.rank),
-        contentId: uuidStr(r.content_id),
-        title: str(r.title),
-        score: Number(r.score ?? 0),
-        reason: {
-          kind: (r.reason_kind ?? 'TRENDING') as ReasonKind,
-          text: str(r.reason_text),
-          becauseOf: ((r.because_of ?? []) as unknown[]).map(uuidStr),
-        },
-        generatedAt: (r.generated_at as Date | null) ?? null,
-      }),
-    );
+        : await this.client.execute(
+            `SELECT ${cols} FROM recommendations WHERE user_id = ? LIMIT ?`,
+            [uuid(userId), limit + 1],
+            READ,
+          );
+    const items = rs.rows.slice(0, limit).map((r): Recommendation => ({
+      userId,
+      rank: Number(r.rank),
+      contentId: uuidStr(r.content_id),
+      title: str(r.title),
+      score: Number(r.score ?? 0),
+      reason: {
+        kind: (r.reason_kind ?? 'TRENDING') as ReasonKind,
+        text: str(r.reason_text),
+        becauseOf: ((r.because_of ?? []) as unknown[]).map(uuidStr),
+      },
+      generatedAt: (r.generated_at as Date | null) ?? null,
+    }));
     return { items, hasNextPage: rs.rows.length > limit };
   }
 
@@ -51,23 +57,42 @@ export class RecommendationsRepository {
   async replaceList(userId: string, recs: NewRecommendation[], generatedAt = new Date()): Promise<void> {
     const user = uuid(userId);
     const t = micros(generatedAt);
-    const previous = await this.client.execute('SELECT content_id FROM recommendations WHERE user_id = ?', [user], {
-      ...READ,
-      fetchSize: 1000,
-    });
+    const previous = await this.client.execute(
+      'SELECT content_id FROM recommendations WHERE user_id = ?',
+      [user],
+      {
+        ...READ,
+        fetchSize: 1000,
+      },
+    );
     const kept = new Set(recs.map((r) => r.contentId));
     const queries: Array<{ query: string; params: unknown[] }> = [
-      { query: 'DELETE FROM recommendations USING TIMESTAMP ? WHERE user_id = ?', params: [t.subtract(1), user] },
+      {
+        query: 'DELETE FROM recommendations USING TIMESTAMP ? WHERE user_id = ?',
+        params: [t.subtract(1), user],
+      },
     ];
     recs.forEach((r, i) => {
       queries.push(
         {
           query:
             'INSERT INTO recommendations (user_id, rank, content_id, title, score, reason_kind, reason_text, because_of, generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
-          params: [user, i + 1, uuid(r.contentId), r.title, r.score, r.reason.kind, r.reason.text, r.reason.becauseOf.map(uuid), generatedAt, t],
+          params: [
+            user,
+            i + 1,
+            uuid(r.contentId),
+            r.title,
+            r.score,
+            r.reason.kind,
+            r.reason.text,
+            r.reason.becauseOf.map(uuid),
+            generatedAt,
+            t,
+          ],
         },
         {
-          query: 'INSERT INTO recommendations_by_content (content_id, user_id, rank) VALUES (?, ?, ?) USING TIMESTAMP ?',
+          query:
+            'INSERT INTO recommendations_by_content (content_id, user_id, rank) VALUES (?, ?, ?) USING TIMESTAMP ?',
           params: [uuid(r.contentId), user, i + 1, t],
         },
       );
@@ -76,7 +101,8 @@ export class RecommendationsRepository {
       const id = uuidStr(row.content_id);
       if (!kept.has(id)) {
         queries.push({
-          query: 'DELETE FROM recommendations_by_content USING TIMESTAMP ? WHERE content_id = ? AND user_id = ?',
+          query:
+            'DELETE FROM recommendations_by_content USING TIMESTAMP ? WHERE content_id = ? AND user_id = ?',
           params: [t, uuid(id), user],
         });
       }

@@ -4,7 +4,8 @@ import { types } from 'cassandra-driver';
 export const str = (v: unknown): string => (v == null ? '' : String(v));
 export const uuidStr = (v: unknown): string => (v == null ? '' : (v as types.Uuid).toString());
 export const uuidOrNull = (v: unknown): string | null => (v == null ? null : (v as types.Uuid).toString());
-export const setToArray = (v: unknown): string[] => (v == null ? [] : Array.from(v as Iterable<string>).sort());
+export const setToArray = (v: unknown): string[] =>
+  v == null ? [] : Array.from(v as Iterable<string>).sort();
 export const dateStr = (v: unknown): string | null => (v == null ? null : (v as types.LocalDate).toString());
 export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 export const uuid = (s: string): types.Uuid => types.Uuid.fromString(s);

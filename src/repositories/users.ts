@@ -37,13 +37,21 @@ export class UsersRepository {
   }
 
   async idByEmail(email: string): Promise<string | null> {
-    const rs = await this.client.execute('SELECT user_id FROM users_by_email WHERE email = ?', [normalizeEmail(email)], READ);
+    const rs = await this.client.execute(
+      'SELECT user_id FROM users_by_email WHERE email = ?',
+      [normalizeEmail(email)],
+      READ,
+    );
     const row = rs.first();
     return row ? uuidStr(row.user_id) : null;
   }
 
   async idByExternalId(externalId: string): Promise<string | null> {
-    const rs = await this.client.execute('SELECT user_id FROM users_by_external_id WHERE external_id = ?', [externalId], READ);
+    const rs = await this.client.execute(
+      'SELECT user_id FROM users_by_external_id WHERE external_id = ?',
+      [externalId],
+      READ,
+    );
     const row = rs.first();
     return row ? uuidStr(row.user_id) : null;
   }
@@ -69,7 +77,11 @@ export class UsersRepository {
           READ,
         );
     const rows = rs.rows.slice(0, limit);
-    return { users: rows.map(toUser), tokens: rows.map((r) => String(r.t)), hasNextPage: rs.rows.length > limit };
+    return {
+      users: rows.map(toUser),
+      tokens: rows.map((r) => String(r.t)),
+      hasNextPage: rs.rows.length > limit,
+    };
   }
 
   /**

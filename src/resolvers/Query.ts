@@ -9,16 +9,25 @@ const GENRE_RE = /^[a-z0-9][a-z0-9 &'-]{0,39}$/;
 function genreArg(genre: string): string {
   const g = genre.trim().toLowerCase();
   if (!GENRE_RE.test(g)) {
-    throw badInput('`genre` must be 1–40 characters of letters, digits, spaces, & or -, e.g. "sci-fi".', { argument: 'genre' });
+    throw badInput('`genre` must be 1–40 characters of letters, digits, spaces, & or -, e.g. "sci-fi".', {
+      argument: 'genre',
+    });
   }
   return g;
 }
 
-function tokenAfter(ctx: { cursors: { decode(scope: string, c: string): unknown[] } }, scope: string, after: string | null | undefined) {
+function tokenAfter(
+  ctx: { cursors: { decode(scope: string, c: string): unknown[] } },
+  scope: string,
+  after: string | null | undefined,
+) {
   if (!after) return null;
   const [token] = ctx.cursors.decode(scope, after);
   if (typeof token !== 'string' || !/^-?\d{1,20}$/.test(token)) {
-    throw badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', { argument: 'after' });
+    throw badInput(
+      'The `after` cursor is not valid for this list; pass an `endCursor` this field returned.',
+      { argument: 'after' },
+    );
   }
   return token;
 }
@@ -45,7 +54,9 @@ export const Query: QueryResolvers = {
 
   contents: async (_root, { ids }, ctx) => {
     if (ids.length > MAX_CONTENT_IDS) {
-      throw badInput(`\`ids\` may hold at most ${MAX_CONTENT_IDS} ids, got ${ids.length}.`, { argument: 'ids' });
+      throw badInput(`\`ids\` may hold at most ${MAX_CONTENT_IDS} ids, got ${ids.length}.`, {
+        argument: 'ids',
+      });
     }
     const found = await ctx.loaders.content.loadMany(ids);
     return found.map((c) => {
@@ -60,19 +71,33 @@ export const Query: QueryResolvers = {
   contentByGenre: async (_root, { genre, first, after }, ctx) => {
     const g = genreArg(genre);
     const scope = `genre:${g}`;
-    const page = await ctx.repos.catalog.byGenre(g, pageSize(first, ctx.config.pagination), tokenAfter(ctx, scope, after));
+    const page = await ctx.repos.catalog.byGenre(
+      g,
+      pageSize(first, ctx.config.pagination),
+      tokenAfter(ctx, scope, after),
+    );
     // Prime the loader: a title browsed here and shown elsewhere in the same request costs no second read.
     page.items.forEach((c) => ctx.loaders.content.prime(c.id, c));
-    const edges = page.items.map((c, i) => ({ cursor: ctx.cursors.encode(scope, [page.tokens[i]]), node: c }));
+    const edges = page.items.map((c, i) => ({
+      cursor: ctx.cursors.encode(scope, [page.tokens[i]]),
+      node: c,
+    }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   },
 
   usersWhoLike: async (_root, { genre, first, after }, ctx) => {
     const g = genreArg(genre);
     const scope = `likes:${g}`;
-    const page = await ctx.repos.users.byPreferredGenre(g, pageSize(first, ctx.config.pagination), tokenAfter(ctx, scope, after));
+    const page = await ctx.repos.users.byPreferredGenre(
+      g,
+      pageSize(first, ctx.config.pagination),
+      tokenAfter(ctx, scope, after),
+    );
     page.users.forEach((u) => ctx.loaders.user.prime(u.id, u));
-    const edges = page.users.map((u, i) => ({ cursor: ctx.cursors.encode(scope, [page.tokens[i]]), node: u }));
+    const edges = page.users.map((u, i) => ({
+      cursor: ctx.cursors.encode(scope, [page.tokens[i]]),
+      node: u,
+    }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   },
 };

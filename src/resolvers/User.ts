@@ -5,7 +5,9 @@ import { buildHomeScreen, DEFAULT_ITEMS_PER_SHELF, MAX_ITEMS_PER_SHELF } from '.
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const invalidCursor = () =>
-  badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', { argument: 'after' });
+  badInput('The `after` cursor is not valid for this list; pass an `endCursor` this field returned.', {
+    argument: 'after',
+  });
 
 export const User: UserResolvers = {
   /** Federation entity lookup through the request's batched user loader. */
@@ -17,7 +19,8 @@ export const User: UserResolvers = {
     let position = null;
     if (after) {
       const [ms, contentId] = ctx.cursors.decode(scope, after);
-      if (typeof ms !== 'number' || typeof contentId !== 'string' || !UUID_RE.test(contentId)) throw invalidCursor();
+      if (typeof ms !== 'number' || typeof contentId !== 'string' || !UUID_RE.test(contentId))
+        throw invalidCursor();
       position = { watchedAt: new Date(ms), contentId };
     }
     const page = await ctx.repos.history.recentlyWatched(user.id, limit, position);
@@ -49,6 +52,10 @@ export const User: UserResolvers = {
     buildHomeScreen(
       ctx.repos,
       user,
-      pageSize(itemsPerShelf, { defaultFirst: DEFAULT_ITEMS_PER_SHELF, maxFirst: MAX_ITEMS_PER_SHELF }, 'itemsPerShelf'),
+      pageSize(
+        itemsPerShelf,
+        { defaultFirst: DEFAULT_ITEMS_PER_SHELF, maxFirst: MAX_ITEMS_PER_SHELF },
+        'itemsPerShelf',
+      ),
     ),
 };

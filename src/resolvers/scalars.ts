@@ -13,21 +13,27 @@ import {
  * malformed id fails in the scalar (before any resolver or database call) with a code clients can switch on.
  */
 function withInputCode(base: GraphQLScalarType, hint: string): GraphQLScalarType {
-  const wrap = <A extends unknown[], R>(fn: (...args: A) => R) =>
+  const wrap =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
     (...args: A): R => {
       try {
         return fn(...args);
       } catch (err) {
-        throw new GraphQLError(`Invalid ${base.name}: ${(err as Error).message.replace(/^Value is not a valid \w+: ?/, '')} ${hint}`.trim(), {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw new GraphQLError(
+          `Invalid ${base.name}: ${(err as Error).message.replace(/^Value is not a valid \w+: ?/, '')} ${hint}`.trim(),
+          {
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        );
       }
     };
   const config = base.toConfig();
   return new GraphQLScalarType({
     ...config,
     parseValue: wrap(config.parseValue!),
-    parseLiteral: wrap((node: ValueNode, variables?: Record<string, unknown> | null) => config.parseLiteral!(node, variables)),
+    parseLiteral: wrap((node: ValueNode, variables?: Record<string, unknown> | null) =>
+      config.parseLiteral!(node, variables),
+    ),
   });
 }
 

@@ -8,7 +8,9 @@ export const MAX_ITEMS_PER_SHELF = 50;
 
 export function genreLabel(genre: string): string {
   const special: Record<string, string> = { 'sci-fi': 'Sci-Fi' };
-  return special[genre] ?? genre.replace(/(^|[\s-])(\w)/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  return (
+    special[genre] ?? genre.replace(/(^|[\s-])(\w)/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
+  );
 }
 
 /**
@@ -16,7 +18,11 @@ export function genreLabel(genre: string): string {
  * titles are copied into each shelf's table, and the catalog fields a client asks for come from the request's
  * content loader in one batch across all shelves. Empty shelves are left out.
  */
-export async function buildHomeScreen(repos: Repositories, user: User, perShelf: number): Promise<HomeScreenModel> {
+export async function buildHomeScreen(
+  repos: Repositories,
+  user: User,
+  perShelf: number,
+): Promise<HomeScreenModel> {
   const genres = user.preferredGenres;
   const [continueWatching, forYou, topPicks, recent, ...genreRows] = await Promise.all([
     repos.history.continueWatching(user.id, perShelf),
@@ -31,38 +37,61 @@ export async function buildHomeScreen(repos: Repositories, user: User, perShelf:
       kind: 'CONTINUE_WATCHING',
       title: 'Continue Watching',
       genre: null,
-      items: continueWatching.map((c) => ({ contentId: c.contentId, title: c.title, progressPct: c.progressPct, reason: null })),
+      items: continueWatching.map((c) => ({
+        contentId: c.contentId,
+        title: c.title,
+        progressPct: c.progressPct,
+        reason: null,
+      })),
     },
     {
       id: 'for-you',
       kind: 'FOR_YOU',
       title: 'For You',
       genre: null,
-      items: forYou.items.map((r) => ({ contentId: r.contentId, title: r.title, progressPct: null, reason: r.reason })),
+      items: forYou.items.map((r) => ({
+        contentId: r.contentId,
+        title: r.title,
+        progressPct: null,
+        reason: r.reason,
+      })),
     },
     {
       id: 'top-picks',
       kind: 'TOP_PICKS',
       title: 'Top Picks',
       genre: null,
-      items: topPicks.map((p) => ({ contentId: p.contentId, title: p.title, progressPct: null, reason: null })),
+      items: topPicks.map((p) => ({
+        contentId: p.contentId,
+        title: p.title,
+        progressPct: null,
+        reason: null,
+      })),
     },
     {
       id: 'recently-watched',
       kind: 'RECENTLY_WATCHED',
       title: 'Recently Watched',
       genre: null,
-      items: recent.items.map((e) => ({ contentId: e.contentId, title: e.title, progressPct: e.progressPct, reason: null })),
+      items: recent.items.map((e) => ({
+        contentId: e.contentId,
+        title: e.title,
+        progressPct: e.progressPct,
+        reason: null,
+      })),
     },
-    ...genres.map(
-      (g, i): Shelf => ({
-        id: `genre:${g}`,
-        kind: 'GENRE',
-        title: `Top ${genreLabel(g)}`,
-        genre: g,
-        items: genreRows[i].map((p) => ({ contentId: p.contentId, title: p.title, progressPct: null, reason: null })),
-      }),
-    ),
+    ...genres.map((g, i): Shelf => ({
+      id: `genre:${g}`,
+      kind: 'GENRE',
+      title: `Top ${genreLabel(g)}`,
+      genre: g,
+      items: genreRows[i].map((p) => ({
+        contentId: p.contentId,
+        title: p.title,
+        progressPct: null,
+        reason: null,
+      })),
+    })),
   ];
   return { shelves: shelves.filter((s) => s.items.length > 0) };
 }

@@ -23,7 +23,10 @@ export interface TestApp {
   server: AppServer;
   url: string;
   /** POSTs an operation to the running server over HTTP, as a client would. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** Statements the driver completed while `fn` ran. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -31,7 +34,10 @@ export interface TestApp {
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const contactPoints = process.env.TEST_CASSANDRA_CONTACT_POINTS;
-  if (!contactPoints) throw new Error('TEST_CASSANDRA_CONTACT_POINTS is not set: run the tests with `npm test` (jest global set-up)');
+  if (!contactPoints)
+    throw new Error(
+      'TEST_CASSANDRA_CONTACT_POINTS is not set: run the tests with `npm test` (jest global set-up)',
+    );
   return loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -47,7 +53,9 @@ export function uniqueKeyspace(prefix = 't'): string {
 }
 
 /** A server around a fresh keyspace of its own (migrated, optionally seeded with the demo), listening on a free port. */
-export async function createTestApp(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { seed?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const keyspace = uniqueKeyspace();
   const config = testConfig({ CASSANDRA_KEYSPACE: keyspace, ...opts.env });
   const counter = new StatementCounter();

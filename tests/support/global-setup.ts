@@ -10,14 +10,16 @@ export default async function globalSetup(): Promise<void> {
   const t0 = Date.now();
   if (process.env.CASSANDRA_TESTCONTAINERS === '1') {
     // Only where a Docker engine exists (not on the project's CI machines); loaded lazily so it is optional.
-    const { CassandraContainer } = require('@testcontainers/cassandra') as typeof import('@testcontainers/cassandra');
+    const { CassandraContainer } = await import('@testcontainers/cassandra');
     const container = await new CassandraContainer('cassandra:5.0').start();
     process.env.TEST_CASSANDRA_CONTACT_POINTS = container.getContactPoint();
     (globalThis as Record<string, unknown>).__TEST_CONTAINER__ = container;
     return;
   }
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const cluster: Cluster = await resolveCluster(config, (line) => process.stderr.write(`[cassandra] ${line}\n`));
+  const cluster: Cluster = await resolveCluster(config, (line) =>
+    process.stderr.write(`[cassandra] ${line}\n`),
+  );
   (globalThis as Record<string, unknown>).__TEST_CLUSTER__ = cluster;
   process.env.TEST_CASSANDRA_CONTACT_POINTS = cluster.contactPoints.join(',');
   process.stderr.write(
