@@ -1,12 +1,11 @@
 import { loadConfig, ConfigError, type Config } from './config';
 import { resolveCluster, connectAndMigrate, type Cluster } from './cassandra/connect';
-import { LocalCassandraError } from './cassandra/local';
-import { MigrationError } from './cassandra/migrations';
 import { createLogger } from './logger';
 import { createRepositories } from './repositories';
 import { demoSeeded, seedDemo } from './seed/demo';
 import { LENA } from './seed/demo-data';
 import { createServer } from './server';
+import { describeStartupError } from './startup-errors';
 
 const EXAMPLE_QUERY = `{ user(id: "${LENA}") { name preferredGenres } }`;
 
@@ -70,13 +69,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
   } catch (err) {
-    if (err instanceof LocalCassandraError) {
-      console.error(`error: ${err.message}${err.hint ? `\nfix: ${err.hint}` : ''}`);
-    } else if (err instanceof MigrationError) {
-      console.error(`error: ${err.message}`);
-    } else {
-      console.error(`error: ${(err as Error).message}`);
-    }
+    console.error(describeStartupError(err));
     await stopLocal().catch(() => undefined);
     process.exit(1);
   }

@@ -82,6 +82,8 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     schema,
     logger: deps.log,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM: it drains HTTP, then closes the driver and any Cassandra it started.
+    stopOnTerminationSignals: false,
     formatError: formatError(deps.log),
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });

@@ -250,6 +250,20 @@ describe('start: pre-flight errors', () => {
     expect(await fsp.readdir(opts.cacheDir)).toEqual([]); // no Maven run was attempted
   });
 
+  it('when the directory holds data of a 3-node cluster and 1 node is asked for, then it refuses before launching', async () => {
+    const opts = await isolatedOptions({ nodes: 1 });
+    for (const n of [1, 2, 3])
+      await fsp.mkdir(path.join(opts.baseDir, `node${n}`, 'data', 'system'), { recursive: true });
+
+    const error = await expectLauncherError(new LocalCassandra(opts).start());
+
+    expect(error.code).toBe('CLUSTER_SIZE');
+    expect(error.summary).toMatch(/holds the data of a 3-node cluster/);
+    expect(error.hint).toMatch(/--nodes 3/);
+    expect(error.hint).toMatch(/npm run cassandra -- wipe/);
+    expect(existsSync(path.join(opts.baseDir, 'node1', 'cassandra.pid'))).toBe(false);
+  });
+
   it('when there is no java on PATH and no JAVA_HOME, then it fails with the package to install', async () => {
     const opts = await isolatedOptions({ env: { PATH: '/nonexistent/bin' }, java17Homes: [] });
     const error = await expectLauncherError(new LocalCassandra(opts).start());

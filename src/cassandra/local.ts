@@ -136,6 +136,7 @@ export type LocalCassandraErrorCode =
   | 'PORT_IN_USE'
   | 'ADDRESS_UNAVAILABLE'
   | 'INCOMPATIBLE_NODE'
+  | 'CLUSTER_SIZE'
   | 'NODE_EXITED'
   | 'START_TIMEOUT'
   | 'LAUNCH_FAILED'
@@ -1099,7 +1100,8 @@ export class LocalCassandra {
       }
     }
 
-    // 2. pre-flight for what we will launch: addresses and ports (before the slow jar step)
+    // 2. pre-flight for what we will launch: the data's ring, addresses and ports (before the slow jar step)
+    if (toLaunch.length > 0) await this.checkClusterSize();
     if (toLaunch.length > 0) await this.checkPorts(toLaunch);
 
     // 3. java + jars + config files
@@ -1423,6 +1425,30 @@ export class LocalCassandra {
         await this.clearPidFiles(l.node);
       }),
     );
+  }
+
+  /**
+   * A node's system tables remember the ring it belonged to: node1 of a former 3-node cluster, started alone,
+   * would think two thirds of every keyspace's ranges are owned by dead peers and fail every quorum read for them.
+   * So the node directories that hold data must be exactly the ones asked for (or none).
+   */
+  private async checkClusterSize(): Promise<void> {
+    const withData: number[] = [];
+    for (let i = 1; i <= MAX_NODES; i++) {
+      if (existsSync(path.join(this.nodeDir(i), 'data', 'system'))) withData.push(i);
+    }
+    const wanted = Array.from({ length: this.nodes }, (_, i) => i + 1);
+    if (withData.length > 0 && withData.join(',') !== wanted.join(',')) {
+      const had =
+        withData.length === 1
+          ? 'a 1-node cluster'
+          : `a ${withData.length}-node cluster (node${withData.join(', node')})`;
+      throw new LocalCassandraError(
+        `${this.baseDir} holds the data of ${had}, but ${this.nodes === 1 ? '1 node was' : `${this.nodes} nodes were`} asked for`,
+        `start it with --nodes ${withData.length} (LOCAL_CASSANDRA_NODES=${withData.length}), use another LOCAL_CASSANDRA_DIR, or delete that data: npm run cassandra -- wipe`,
+        { code: 'CLUSTER_SIZE' },
+      );
+    }
   }
 
   // ----- stop / wipe -------------------------------------------------------------------------------------

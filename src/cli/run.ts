@@ -1,8 +1,7 @@
 import type { Client } from 'cassandra-driver';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { loadConfig, type Config } from '../config';
 import { connectAndMigrate, resolveCluster } from '../cassandra/connect';
-import { LocalCassandraError } from '../cassandra/local';
-import { MigrationError } from '../cassandra/migrations';
+import { describeStartupError } from '../startup-errors';
 import { createRepositories, type Repositories } from '../repositories';
 
 export interface CliDatabase {
@@ -16,19 +15,7 @@ export const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Turns any failure into `error: …` (+ `fix: …`) and exit code 1 — never a stack trace for expected failures. */
 export function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
-    say(err.message);
-  } else if (err instanceof LocalCassandraError) {
-    say(`error: ${err.message}${err.hint ? `\nfix: ${err.hint}` : ''}`);
-  } else if (err instanceof MigrationError) {
-    say(`error: ${err.message}`);
-  } else if (err instanceof Error && err.name === 'NoHostAvailableError') {
-    say(
-      `error: cannot reach Cassandra (${err.message.split('.')[0]}).\nfix: check CASSANDRA_CONTACT_POINTS, or unset it to use the local node (npm run cassandra -- status)`,
-    );
-  } else {
-    say(`error: ${(err as Error)?.message ?? String(err)}`);
-  }
+  say(describeStartupError(err));
   process.exit(1);
 }
 
