@@ -153,3 +153,18 @@ describe('migrations', () => {
     }
   });
 });
+
+describe('replication guard', () => {
+  it('when the replication factor exceeds the nodes of the data center, then migration refuses before creating the keyspace', async () => {
+    const ks = uniqueKeyspace('m');
+    const err = await run(CQL_DIR, ks, 5).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as Error).message).toMatch(/replication factor 5 needs at least 5 nodes/);
+    expect((err as Error).message).toMatch(/CASSANDRA_REPLICATION_FACTOR=1/);
+    const rows = await client.execute(
+      'SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?',
+      [ks],
+    );
+    expect(rows.rowLength).toBe(0);
+  });
+});

@@ -87,6 +87,14 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
   const log = opts.log ?? (() => undefined);
   const ks = opts.keyspace;
   const migrations = readMigrations(opts.dir);
+  const nodesInDc = client.hosts.values().filter((h) => h.datacenter === opts.localDataCenter).length;
+  if (nodesInDc > 0 && opts.replicationFactor > nodesInDc) {
+    throw new MigrationError(
+      `replication factor ${opts.replicationFactor} needs at least ${opts.replicationFactor} nodes in ${opts.localDataCenter}, ` +
+        `but the cluster has ${nodesInDc} there: every quorum read and write would fail. ` +
+        `Set CASSANDRA_REPLICATION_FACTOR=${nodesInDc} (or add nodes).`,
+    );
+  }
   await client.execute(
     `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = ${replicationOf(opts.localDataCenter, opts.replicationFactor)}`,
   );

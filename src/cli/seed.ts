@@ -34,7 +34,7 @@ new Command('seed')
       seed: number;
       concurrency: number;
     }) => {
-      await withDatabase(async ({ repos, client, config }) => {
+      await withDatabase(async ({ repos, config }) => {
         if (!opts.synthetic) {
           const t0 = Date.now();
           const s = await seedDemo(repos);
@@ -44,7 +44,11 @@ new Command('seed')
           return;
         }
         const { seedSynthetic } = await import('../seed/synthetic');
-        await seedSynthetic(repos, client, opts);
+        const s = await seedSynthetic(repos, { ...opts, progress: true });
+        say(
+          `synthetic data written to ${config.cassandra.keyspace} in ${s.seconds.toFixed(1)} s: ${s.users} users, ` +
+            `${s.titles} titles, ${s.sessions} sessions (${s.ratings} rated) — ${s.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+        );
       });
     },
   )
