@@ -55,11 +55,25 @@ const EnvSchema = z.object({
   CASSANDRA_TLS_CA_FILE: z.string().optional(),
   CASSANDRA_CONSISTENCY: consistency.default('LOCAL_QUORUM'),
   CASSANDRA_REQUEST_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  CASSANDRA_SPECULATIVE_DELAY_MS: int(1, 60_000).default(200),
+  CASSANDRA_SPECULATIVE_MAX: int(0, 5).default(2),
+  CASSANDRA_RECONNECT_MAX_MS: int(100, 600_000).default(4_000),
+  REQUEST_DEADLINE_MS: int(100, 600_000).default(10_000),
+  SHUTDOWN_DEADLINE_MS: int(0, 600_000).default(10_000),
+  MAX_BODY_BYTES: int(1_000, 100_000_000).default(1_000_000),
+  GRAPHQL_MAX_DEPTH: int(1, 1000).default(10),
+  GRAPHQL_MAX_ALIASES: int(0, 10_000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 10_000).default(20),
+  GRAPHQL_MAX_TOKENS: int(10, 1_000_000).default(2_000),
+  GRAPHQL_MAX_COST: int(1, 100_000_000).default(20_000),
+  INTROSPECTION_ENABLED: bool.optional(),
   PAGE_SIZE_DEFAULT: int(1, 1000).default(20),
   PAGE_SIZE_MAX: int(1, 1000).default(100),
   CURSOR_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   CONTINUE_WATCHING_FINISHED_PCT: int(1, 100).default(95),
+  REFRESH_ON_WATCH: bool.default(false),
   SEED_DEMO_DATA: bool.default(true),
+  PLAYGROUND_ENABLED: bool.optional(),
 });
 
 export interface CassandraConfig {
@@ -74,6 +88,12 @@ export interface CassandraConfig {
   tlsCaFile?: string;
   consistency: z.infer<typeof consistency>;
   requestTimeoutMs: number;
+  /** A second (third) attempt at an idempotent statement on another node after this long without an answer. */
+  speculativeDelayMs: number;
+  /** Speculative executions per idempotent statement; 0 turns them off. */
+  speculativeMax: number;
+  /** Upper bound of the driver's exponential reconnection delay to a node that went down. */
+  reconnectMaxMs: number;
 }
 
 export interface Config {
@@ -85,9 +105,23 @@ export interface Config {
   pagination: { defaultFirst: number; maxFirst: number };
   cursorSecret: string;
   continueWatchingFinishedPct: number;
+  /** recordWatch also recomputes the viewer's For You list from the persisted model (REFRESH_ON_WATCH; default false). */
+  refreshOnWatch: boolean;
   seedDemoData: boolean;
+  /** Serve the GraphiQL playground at /playground/ (PLAYGROUND_ENABLED; default: on unless NODE_ENV=production). */
+  playgroundEnabled: boolean;
   /** The project's own Cassandra (LOCAL_CASSANDRA_*), used when CASSANDRA_CONTACT_POINTS is not set. */
   localCassandra: LocalCassandraOptions;
+  /** A GraphQL request still running after this long is answered 503 SERVICE_UNAVAILABLE (REQUEST_DEADLINE_MS). */
+  requestDeadlineMs: number;
+  /** On SIGTERM/SIGINT, in-flight requests get this long to finish before connections are cut (SHUTDOWN_DEADLINE_MS). */
+  shutdownDeadlineMs: number;
+  /** Request bodies above this size are answered 413 PAYLOAD_TOO_LARGE (MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  /** Caps on one GraphQL document (GRAPHQL_MAX_*). */
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Schema introspection (INTROSPECTION_ENABLED; default: on unless NODE_ENV=production). */
+  introspectionEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -148,11 +182,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsCaFile: e.CASSANDRA_TLS_CA_FILE,
       consistency: e.CASSANDRA_CONSISTENCY,
       requestTimeoutMs: e.CASSANDRA_REQUEST_TIMEOUT_MS,
+      speculativeDelayMs: e.CASSANDRA_SPECULATIVE_DELAY_MS,
+      speculativeMax: e.CASSANDRA_SPECULATIVE_MAX,
+      reconnectMaxMs: e.CASSANDRA_RECONNECT_MAX_MS,
     },
     pagination: { defaultFirst: e.PAGE_SIZE_DEFAULT, maxFirst: e.PAGE_SIZE_MAX },
     cursorSecret: e.CURSOR_SECRET ?? DEV_CURSOR_SECRET,
     continueWatchingFinishedPct: e.CONTINUE_WATCHING_FINISHED_PCT,
+    refreshOnWatch: e.REFRESH_ON_WATCH,
     seedDemoData: e.SEED_DEMO_DATA,
+    playgroundEnabled: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
     localCassandra: localCassandra!,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    limits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+    introspectionEnabled: e.INTROSPECTION_ENABLED ?? e.NODE_ENV !== 'production',
   };
 }

@@ -48,10 +48,13 @@ async function main(): Promise<void> {
         `seeded demo data: ${s.users} users, ${s.titles} titles, ${s.sessions} sessions, ${s.recommendations} recommendations`,
       );
     }
-    const server = await createServer({ config, repos, log });
+    const server = await createServer({ config, repos, log, client });
     const url = await server.listen(config.port, config.host);
 
     console.log(`\nGraphQL endpoint: ${url}`);
+    if (config.playgroundEnabled) {
+      console.log(`Playground:       ${url.replace(/\/graphql$/, '/playground/')}`);
+    }
     console.log(
       `Try it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`,
     );
@@ -60,9 +63,15 @@ async function main(): Promise<void> {
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      say(`${signal}: shutting down`);
-      await server.stop().catch((err) => log.error({ err }, 'error while stopping the server'));
+      // Stop accepting; in-flight requests get SHUTDOWN_DEADLINE_MS to finish; then the driver closes; exit 0.
+      const inFlight = server.ops.inFlight;
+      say(`${signal}: shutting down (${inFlight} request(s) in flight, up to ${config.shutdownDeadlineMs} ms)`);
+      log.info({ signal, inFlight, deadlineMs: config.shutdownDeadlineMs }, 'shutdown started');
+      const drained = await server
+        .stop({ deadlineMs: config.shutdownDeadlineMs })
+        .catch((err) => (log.error({ err }, 'error while stopping the server'), null));
       await client.shutdown().catch(() => undefined);
+      log.info({ signal, ...drained }, 'shutdown complete');
       await stopLocal().catch(() => undefined);
       process.exit(0);
     };

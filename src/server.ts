@@ -8,6 +8,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { errors as driverErrors } from 'cassandra-driver';
 import { createContextFactory, type AppDeps, type Context } from './context';
+import { guardEntityRepresentations } from './graphql/entities-guard';
+import { limitParseOptions, limitValidationRules, maskSuggestionsPlugin } from './graphql/limits';
+import { isJsonMediaType, readBody } from './http/body';
+import { Operations, sendJsonError } from './http/operations';
+import { drainHttpServer } from './http/shutdown';
+import { currentScope } from './observability/request-scope';
+import { servePlayground } from './playground';
 import { resolvers } from './resolvers';
 
 export const SCHEMA_PATH = path.resolve(
@@ -15,10 +22,17 @@ export const SCHEMA_PATH = path.resolve(
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
   'schema.graphql',
 );
-const MAX_BODY_BYTES = 1_000_000;
+/** Node's own limits on a slow client: headers within 20 s, the whole request (body included) within 60 s. */
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 export function loadTypeDefs() {
   return parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+}
+
+/** The subgraph schema (federation's `_service` and `_entities` included), with the resolvers. */
+export function buildSchema() {
+  return guardEntityRepresentations(buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]));
 }
 
 /** A database failure a client may retry, as opposed to a bug. */
@@ -72,28 +86,50 @@ export interface AppServer {
   http: http.Server;
   createContext: (requestId?: string) => Context;
   listen(port: number, host: string): Promise<string>;
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `deadlineMs` (default SHUTDOWN_DEADLINE_MS), then cuts
+   * what is left and stops Apollo. The driver is the caller's to close.
+   */
+  stop(opts?: { deadlineMs?: number }): Promise<{ forced: boolean; ms: number }>;
+  /** Health, readiness, metrics, request scope and deadline (src/http/operations.ts). */
+  ops: Operations;
 }
 
 /** Builds the HTTP + GraphQL server from injected parts. No I/O happens until `listen`. */
 export async function createServer(deps: AppDeps): Promise<AppServer> {
-  const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]);
+  const schema = buildSchema();
+  const ops = new Operations(deps);
+  deps = { ...deps, metrics: ops.metrics };
   const apollo = new ApolloServer<Context>({
     schema,
     logger: deps.log,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM: it drains HTTP, then closes the driver and any Cassandra it started.
     stopOnTerminationSignals: false,
-    formatError: formatError(deps.log),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Every error also carries the request id that is in the request's log line.
+    formatError: ops.formatError(formatError(deps.log)),
+    introspection: deps.config.introspectionEnabled,
+    allowBatchedHttpRequests: false,
+    parseOptions: limitParseOptions(deps.config.limits),
+    validationRules: limitValidationRules(deps.config.limits),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ops.plugin(),
+      ...(deps.config.introspectionEnabled ? [] : [maskSuggestionsPlugin()]),
+    ],
   });
   await apollo.start();
   const createContext = createContextFactory(deps);
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') {
-      return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
+    if (await ops.serve(req, res, url.pathname)) return; // /health, /ready, /metrics
+    if (
+      deps.config.playgroundEnabled &&
+      url.pathname !== '/graphql' &&
+      (await servePlayground(req, res, url.pathname))
+    ) {
+      return;
     }
     if (url.pathname !== '/graphql') {
       return send(
@@ -103,23 +139,25 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
         JSON.stringify({ error: `Not found: ${url.pathname}. The GraphQL endpoint is /graphql.` }),
       );
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, MAX_BODY_BYTES);
-    } catch {
+    const read = await readBody(req, deps.config.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'aborted') return void res.destroy();
+      // The body was drained, so the client reads this answer; the connection is not reused.
       return sendError(
         res,
         413,
-        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        `The request body is larger than ${deps.config.maxBodyBytes} bytes.`,
         'PAYLOAD_TOO_LARGE',
+        { connection: 'close' },
       );
     }
+    const raw = read.body;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown = undefined;
-    if (raw.length > 0 && (headers.get('content-type') ?? '').includes('application/json')) {
+    if (raw.length > 0 && isJsonMediaType(headers.get('content-type'))) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -132,14 +170,17 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       search: url.search,
       body,
     };
-    const requestId =
-      typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
-        ? req.headers['x-request-id']
-        : undefined;
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: request,
-      context: async () => createContext(requestId),
-    });
+    // ops.track opened the request's scope: its id (x-request-id when the client sent a sane one) is the one in the
+    // log line, the response header and every error.
+    const requestId = currentScope()?.requestId;
+    const response = await ops.withDeadline(
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => createContext(requestId),
+      }),
+    );
+    if (response === null) return ops.sendDeadlineExceeded(res);
+    if (res.headersSent) return;
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of response.headers) outHeaders[k] = v;
     if (response.body.kind === 'complete') {
@@ -151,13 +192,18 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   };
 
   const server = http.createServer((req, res) => {
-    handler(req, res).catch((err) => {
-      deps.log.error({ err }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
-      else res.end();
-    });
+    void ops.track(req, res, () =>
+      handler(req, res).catch((err) => {
+        deps.log.error({ err }, 'unhandled error in HTTP handler');
+        if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+        else res.end();
+      }),
+    );
   });
   server.keepAliveTimeout = 65_000;
+  let stopping: Promise<{ forced: boolean; ms: number }> | undefined;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   return {
     apollo,
@@ -171,41 +217,30 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
           resolve(`http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/graphql`);
         });
       }),
-    stop: async () => {
-      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
-      await apollo.stop();
-    },
+    stop: (opts = {}) =>
+      (stopping ??= (async () => {
+        ops.startDraining();
+        const drained = await drainHttpServer(server, opts.deadlineMs ?? deps.config.shutdownDeadlineMs);
+        await apollo.stop();
+        return drained;
+      })()),
+    ops,
   };
 }
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string) {
+  if (res.headersSent) return; // already answered (the request deadline)
   res.writeHead(status, headers);
   res.end(body);
 }
 
-function sendError(res: http.ServerResponse, status: number, message: string, code: string) {
-  send(
-    res,
-    status,
-    { 'content-type': 'application/json' },
-    JSON.stringify({ errors: [{ message, extensions: { code } }] }),
-  );
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** A GraphQL-shaped error (with the request id) for failures outside GraphQL execution. */
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+) {
+  sendJsonError(res, status, message, code, {}, headers);
 }

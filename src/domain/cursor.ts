@@ -6,6 +6,9 @@ import { badInput } from './errors';
  * list it belongs to (`scope`), signed with HMAC-SHA256, so a forged, tampered or foreign cursor (from another
  * user's list or another field) is a BAD_USER_INPUT error and never reaches Cassandra.
  */
+/** base64url payload, a dot, a 22-character base64url signature — nothing else (decoders skip stray characters). */
+const CURSOR_FORMAT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
+
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
@@ -21,7 +24,7 @@ export class CursorCodec {
         argument: 'after',
       });
     const dot = cursor.indexOf('.');
-    if (dot <= 0 || cursor.length > 2048) throw invalid();
+    if (dot <= 0 || cursor.length > 2048 || !CURSOR_FORMAT.test(cursor)) throw invalid();
     const payload = cursor.slice(0, dot);
     const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
     const expected = Buffer.from(this.sign(payload), 'base64url');

@@ -104,3 +104,10 @@ export interface Page<T, P> {
   /** Seek position of each item (same order as items). */
   positions: P[];
 }
+
+/** An entry of User.similarUsers: the other user (already loaded) and the ids of the titles both liked. */
+export interface SimilarUserModel {
+  user: User;
+  score: number;
+  sharedContentIds: string[];
+}

@@ -16,8 +16,9 @@ export const BATCH_CONCURRENCY = 32;
  * coordinator wait on every replica set), deduplicated by DataLoader, with a concurrency cap. Results come back in
  * key order; a missing id is null, so one unknown id never fails the batch.
  */
-function partitionReads<T>(read: (id: string) => Promise<T | null>) {
+function partitionReads<T>(read: (id: string) => Promise<T | null>, onBatch?: (size: number) => void) {
   return async (ids: readonly string[]): Promise<Array<T | null | Error>> => {
+    onBatch?.(ids.length);
     const limit = pLimit(BATCH_CONCURRENCY);
     return Promise.all(ids.map((id) => limit(() => read(id).catch((err: Error) => err))));
   };
@@ -25,15 +26,21 @@ function partitionReads<T>(read: (id: string) => Promise<T | null>) {
 
 const uuidKey = (id: string) => id.toLowerCase();
 
+export interface LoaderHooks {
+  /** Called with each batch's number of distinct keys (the `dataloader_batch_size` metric). */
+  onBatch?: (loader: keyof Loaders, size: number) => void;
+}
+
 /** Fresh loaders for one request: their caches never outlive it, so no user sees another request's data. */
-export function createLoaders(repos: Repositories): Loaders {
+export function createLoaders(repos: Repositories, hooks: LoaderHooks = {}): Loaders {
+  const onBatch = (loader: keyof Loaders) => (hooks.onBatch ? (n: number) => hooks.onBatch!(loader, n) : undefined);
   return {
     content: new DataLoader(
-      partitionReads((id) => repos.catalog.getById(id)),
+      partitionReads((id) => repos.catalog.getById(id), onBatch('content')),
       { cacheKeyFn: uuidKey },
     ),
     user: new DataLoader(
-      partitionReads((id) => repos.users.getById(id)),
+      partitionReads((id) => repos.users.getById(id), onBatch('user')),
       { cacheKeyFn: uuidKey },
     ),
   };

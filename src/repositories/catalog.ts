@@ -1,9 +1,32 @@
 import { types, type Client } from 'cassandra-driver';
 import type { Content, ContentType, TopPick } from '../domain/models';
+import { ALL_SCOPE } from '../domain/leaderboards';
+import { micros } from './history';
 import { numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
 
 const COLUMNS =
   'content_id, title, content_type, genre, release_year, rating_avg, rating_count, tags, external_id';
+
+export interface TitleVersion {
+  title: string;
+  /** writetime(title), µs since the epoch. */
+  titleTs: number;
+  genre: string;
+  contentType: ContentType | null;
+}
+
+export interface RatingPublication {
+  contentId: string;
+  title: string;
+  genre: string;
+  contentType: ContentType | null;
+  sum: number;
+  count: number;
+  /** The aggregate version's timestamp (µs). */
+  ts: number;
+  boardAvgs: number[];
+  boardGenres: string[];
+}
 
 function toContent(r: types.Row): Content {
   return {
@@ -122,6 +145,119 @@ export class CatalogRepository {
       [ratingAvg, ratingCount, uuid(contentId)],
       { prepare: true, isIdempotent: true },
     );
+  }
+
+  /**
+   * The title as the catalog has it now together with its version: the write timestamp of the `title` cell (µs).
+   * Copy writers compare versions before and after writing to detect a rename that raced them.
+   */
+  async titleVersion(id: string): Promise<TitleVersion | null> {
+    const rs = await this.client.execute(
+      'SELECT title, writetime(title) AS title_ts, genre, content_type FROM content WHERE content_id = ?',
+      [uuid(id)],
+      READ,
+    );
+    const r = rs.first();
+    if (!r || r.title == null) return null;
+    return {
+      title: str(r.title),
+      titleTs: Number(r.title_ts),
+      genre: str(r.genre),
+      contentType: (r.content_type ?? null) as ContentType | null,
+    };
+  }
+
+  /**
+   * Writes the catalog fields of a title (never its rating aggregate, which only the rating service publishes) and
+   * keeps the external-id lookup in step: new lookup row, old one removed when the id changed. Several partitions of
+   * one logical change → one logged batch with one timestamp. The title is written only when `withTitle` is set:
+   * a changed title goes through the rename job, which writes it together with its job row.
+   */
+  async writeCatalogFields(
+    c: Omit<Content, 'ratingAvg' | 'ratingCount'>,
+    opts: { withTitle: boolean; previousExternalId: string | null; at: Date },
+  ): Promise<void> {
+    const id = uuid(c.id);
+    const queries: Array<{ query: string; params: unknown[] }> = [
+      {
+        query: opts.withTitle
+          ? 'UPDATE content SET title = ?, content_type = ?, genre = ?, release_year = ?, tags = ?, external_id = ? WHERE content_id = ?'
+          : 'UPDATE content SET content_type = ?, genre = ?, release_year = ?, tags = ?, external_id = ? WHERE content_id = ?',
+        params: [
+          ...(opts.withTitle ? [c.title] : []),
+          c.contentType,
+          c.genre,
+          c.releaseYear,
+          c.tags,
+          c.externalId,
+          id,
+        ],
+      },
+    ];
+    if (c.externalId) {
+      queries.push({
+        query: 'INSERT INTO content_by_external_id (external_id, content_id) VALUES (?, ?)',
+        params: [c.externalId, id],
+      });
+    }
+    if (opts.previousExternalId && opts.previousExternalId !== c.externalId) {
+      queries.push({
+        query: 'DELETE FROM content_by_external_id WHERE external_id = ?',
+        params: [opts.previousExternalId],
+      });
+    }
+    await this.client.batch(queries, {
+      prepare: true,
+      logged: queries.length > 1,
+      timestamp: micros(opts.at),
+      isIdempotent: true,
+    });
+  }
+
+  /**
+   * Publishes a title's rating aggregate to its copies: content.rating_avg / rating_count and its leaderboard rows.
+   * One logged batch (content + every scope partition touched) with the aggregate version's own timestamp, so
+   * publishes of successive versions converge to the newest whatever order they land in, and a retried publish
+   * rewrites identical cells. Every recent position (board_avgs × scopes) other than the current one is deleted,
+   * which heals a previous publish that never completed. Equal positions are never deleted in the same batch as
+   * their insert (a delete and an insert with one timestamp: the delete would win).
+   */
+  async publishRatingAggregate(p: RatingPublication): Promise<number> {
+    const id = uuid(p.contentId);
+    const avg = p.count > 0 ? Math.fround(p.sum / p.count) : null;
+    const current = new Set(avg === null ? [] : [ALL_SCOPE, p.genre]);
+    const scopes = [...new Set([ALL_SCOPE, p.genre, ...p.boardGenres])];
+    const queries: Array<{ query: string; params: unknown[] }> = [
+      {
+        query: 'UPDATE content SET rating_avg = ?, rating_count = ? WHERE content_id = ?',
+        params: [avg, p.count, id],
+      },
+    ];
+    for (const scope of scopes) {
+      for (const old of new Set(p.boardAvgs.map(Math.fround))) {
+        if (old === avg && current.has(scope)) continue;
+        queries.push({
+          query: 'DELETE FROM top_picks_by_scope WHERE scope = ? AND rating_avg = ? AND content_id = ?',
+          params: [scope, old, id],
+        });
+      }
+    }
+    if (avg !== null) {
+      for (const scope of current) {
+        queries.push({
+          query:
+            'INSERT INTO top_picks_by_scope (scope, rating_avg, content_id, title, genre, content_type, rating_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          params: [scope, avg, id, p.title, p.genre, p.contentType, p.count],
+        });
+      }
+    }
+    await this.client.batch(queries, {
+      prepare: true,
+      logged: true,
+      timestamp: types.Long.fromNumber(p.ts),
+      isIdempotent: true,
+    });
+    return avg === null ? 0 : current.size;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
 import type { ContinueWatchingEntry, WatchEvent } from '../domain/models';
 import { historyShard } from '../domain/ids';
-import { READ, str, uuid, uuidOrNull, uuidStr } from './rows';
+import { IDEMPOTENT_WRITE, numOrNull, READ, str, uuid, uuidOrNull, uuidStr } from './rows';
 
 export interface HistoryPosition {
   watchedAt: Date;
@@ -17,6 +17,34 @@ export interface RecordWatchInput {
   progressPct: number;
   rating: number | null;
   eventId: string;
+}
+
+/** A session as the reverse index (history_by_content) lists it. */
+export interface IndexedSession {
+  userId: string;
+  watchedAt: Date;
+}
+
+/** A row of continue_watching as stored (a row whose progress is null is a title-only leftover, not an entry). */
+export interface ContinueWatchingRow {
+  title: string | null;
+  progressPct: number | null;
+  lastWatchedAt: Date | null;
+}
+
+/** A claimed watch event id and the session it belongs to. */
+export interface ClaimedEvent {
+  applied: boolean;
+  userId: string;
+  contentId: string;
+  watchedAt: Date;
+}
+
+/** One row of a user's interaction log. */
+export interface InteractionEntry {
+  contentId: string;
+  rating: number | null;
+  dismissed: boolean;
 }
 
 /** Microseconds since the epoch, the unit of Cassandra write timestamps. */
@@ -150,5 +178,253 @@ export class HistoryRepository {
       timestamp: micros(e.watchedAt),
       isIdempotent: true,
     });
+  }
+
+  // ---- writes and partition reads used by the mutations (src/services/*) ----
+
+  /**
+   * Claims a client-supplied event id for one session (`INSERT ... IF NOT EXISTS`): the first attempt wins, and a
+   * retry — even one that carries a different watchedAt — gets the original session back instead of adding another.
+   */
+  async claimEvent(
+    eventId: string,
+    userId: string,
+    contentId: string,
+    watchedAt: Date,
+  ): Promise<ClaimedEvent> {
+    const rs = await this.client.execute(
+      'INSERT INTO watch_events_by_id (event_id, user_id, content_id, watched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS',
+      [uuid(eventId), uuid(userId), uuid(contentId), watchedAt],
+      { prepare: true, isIdempotent: false },
+    );
+    if (rs.wasApplied()) return { applied: true, userId, contentId, watchedAt };
+    const r = rs.first();
+    return {
+      applied: false,
+      userId: uuidStr(r.user_id),
+      contentId: uuidStr(r.content_id),
+      watchedAt: r.watched_at as Date,
+    };
+  }
+
+  /** The continue-watching row of one title (one row read), or null. */
+  async continueWatchingRow(userId: string, contentId: string): Promise<ContinueWatchingRow | null> {
+    const rs = await this.client.execute(
+      'SELECT title, progress_pct, last_watched_at FROM continue_watching WHERE user_id = ? AND content_id = ?',
+      [uuid(userId), uuid(contentId)],
+      READ,
+    );
+    const r = rs.first();
+    if (!r) return null;
+    return {
+      title: r.title ?? null,
+      progressPct: numOrNull(r.progress_pct),
+      lastWatchedAt: (r.last_watched_at as Date | null) ?? null,
+    };
+  }
+
+  /**
+   * Moves the progress of the session in progress (the one continue-watching points at): its history row, the
+   * continue-watching entry (deleted once finished) and the interaction log. Three partitions of one logical change:
+   * one logged batch with one client timestamp (the time of the update), idempotent under retry.
+   */
+  async updateProgress(e: {
+    userId: string;
+    contentId: string;
+    sessionAt: Date;
+    progressPct: number;
+    at: Date;
+  }): Promise<boolean> {
+    const user = uuid(e.userId);
+    const content = uuid(e.contentId);
+    const finished = e.progressPct >= this.finishedPct;
+    const queries: Array<{ query: string; params: unknown[] }> = [
+      {
+        query:
+          'UPDATE watch_history SET progress_pct = ? WHERE user_id = ? AND watched_at = ? AND content_id = ?',
+        params: [e.progressPct, user, e.sessionAt, content],
+      },
+      finished
+        ? {
+            query: 'DELETE FROM continue_watching WHERE user_id = ? AND content_id = ?',
+            params: [user, content],
+          }
+        : {
+            query: 'UPDATE continue_watching SET progress_pct = ? WHERE user_id = ? AND content_id = ?',
+            params: [e.progressPct, user, content],
+          },
+      finished
+        ? {
+            query:
+              'UPDATE interactions_by_user SET progress_pct = ?, completed = true, last_at = ? WHERE user_id = ? AND content_id = ?',
+            params: [e.progressPct, e.at, user, content],
+          }
+        : {
+            query:
+              'UPDATE interactions_by_user SET progress_pct = ?, last_at = ? WHERE user_id = ? AND content_id = ?',
+            params: [e.progressPct, e.at, user, content],
+          },
+    ];
+    await this.client.batch(queries, {
+      prepare: true,
+      logged: true,
+      timestamp: micros(e.at),
+      isIdempotent: true,
+    });
+    return finished;
+  }
+
+  /**
+   * Rewrites the title copied by one session (its history row and, while unfinished, its continue-watching row)
+   * with a given write timestamp. Used when a rename raced the session. Two partitions, one logged batch.
+   */
+  async rewriteSessionTitle(e: {
+    userId: string;
+    contentId: string;
+    watchedAt: Date;
+    title: string;
+    ts: number;
+    continueWatching: boolean;
+  }): Promise<number> {
+    const user = uuid(e.userId);
+    const content = uuid(e.contentId);
+    const queries: Array<{ query: string; params: unknown[] }> = [
+      {
+        query: 'UPDATE watch_history SET title = ? WHERE user_id = ? AND watched_at = ? AND content_id = ?',
+        params: [e.title, user, e.watchedAt, content],
+      },
+    ];
+    if (e.continueWatching) {
+      queries.push({
+        query: 'UPDATE continue_watching SET title = ? WHERE user_id = ? AND content_id = ?',
+        params: [e.title, user, content],
+      });
+    }
+    await this.client.batch(queries, {
+      prepare: true,
+      logged: queries.length > 1,
+      timestamp: types.Long.fromNumber(e.ts),
+      isIdempotent: true,
+    });
+    return queries.length;
+  }
+
+  /** One page of the reverse index of a title in one shard, after a clustering position (partition read, seek). */
+  async indexedSessions(
+    contentId: string,
+    shard: number,
+    after: IndexedSession | null,
+    limit: number,
+  ): Promise<IndexedSession[]> {
+    const rs = after
+      ? await this.client.execute(
+          'SELECT user_id, watched_at FROM history_by_content WHERE content_id = ? AND shard = ? AND (user_id, watched_at) > (?, ?) LIMIT ?',
+          [uuid(contentId), shard, uuid(after.userId), after.watchedAt, limit],
+          READ,
+        )
+      : await this.client.execute(
+          'SELECT user_id, watched_at FROM history_by_content WHERE content_id = ? AND shard = ? LIMIT ?',
+          [uuid(contentId), shard, limit],
+          READ,
+        );
+    return rs.rows.map((r) => ({ userId: uuidStr(r.user_id), watchedAt: r.watched_at as Date }));
+  }
+
+  /**
+   * Writes a new title into one user's history rows of a title: they share the user's partition, so one unlogged
+   * batch (atomic and isolated within the partition, no batch log needed), at the rename's timestamp.
+   */
+  async renameHistoryRows(
+    userId: string,
+    contentId: string,
+    sessions: Date[],
+    title: string,
+    ts: number,
+  ): Promise<void> {
+    const user = uuid(userId);
+    const content = uuid(contentId);
+    await this.client.batch(
+      sessions.map((at) => ({
+        query: 'UPDATE watch_history SET title = ? WHERE user_id = ? AND watched_at = ? AND content_id = ?',
+        params: [title, user, at, content],
+      })),
+      { prepare: true, logged: false, timestamp: types.Long.fromNumber(ts), isIdempotent: true },
+    );
+  }
+
+  /** Writes a new title into a continue-watching row at the rename's timestamp. */
+  async renameContinueWatching(userId: string, contentId: string, title: string, ts: number): Promise<void> {
+    await this.client.execute(
+      'UPDATE continue_watching SET title = ? WHERE user_id = ? AND content_id = ?',
+      [title, uuid(userId), uuid(contentId)],
+      {
+        ...IDEMPOTENT_WRITE,
+        timestamp: types.Long.fromNumber(ts),
+      },
+    );
+  }
+
+  /** Records a user's rating in the interaction log (what the recommender reads, and what erasure walks). */
+  async recordRating(userId: string, contentId: string, rating: number, at: Date): Promise<void> {
+    await this.client.execute(
+      'UPDATE interactions_by_user SET rating = ?, last_at = ? WHERE user_id = ? AND content_id = ?',
+      [rating, at, uuid(userId), uuid(contentId)],
+      {
+        ...IDEMPOTENT_WRITE,
+        timestamp: micros(at),
+      },
+    );
+  }
+
+  /** Every session key of a user (paged partition read), for erasure. */
+  async sessionsOf(
+    userId: string,
+  ): Promise<Array<{ watchedAt: Date; contentId: string; eventId: string | null }>> {
+    const out: Array<{ watchedAt: Date; contentId: string; eventId: string | null }> = [];
+    let pageState: string | undefined;
+    do {
+      const rs = await this.client.execute(
+        'SELECT watched_at, content_id, event_id FROM watch_history WHERE user_id = ?',
+        [uuid(userId)],
+        {
+          ...READ,
+          fetchSize: 1000,
+          pageState,
+        },
+      );
+      for (const r of rs.rows)
+        out.push({
+          watchedAt: r.watched_at as Date,
+          contentId: uuidStr(r.content_id),
+          eventId: uuidOrNull(r.event_id),
+        });
+      pageState = rs.pageState ?? undefined;
+    } while (pageState);
+    return out;
+  }
+
+  /** Every row of a user's interaction log (paged partition read), for erasure. */
+  async interactionsOf(userId: string): Promise<InteractionEntry[]> {
+    const out: InteractionEntry[] = [];
+    let pageState: string | undefined;
+    do {
+      const rs = await this.client.execute(
+        'SELECT content_id, rating, dismissed FROM interactions_by_user WHERE user_id = ?',
+        [uuid(userId)],
+        {
+          ...READ,
+          fetchSize: 1000,
+          pageState,
+        },
+      );
+      for (const r of rs.rows)
+        out.push({
+          contentId: uuidStr(r.content_id),
+          rating: numOrNull(r.rating),
+          dismissed: r.dismissed === true,
+        });
+      pageState = rs.pageState ?? undefined;
+    } while (pageState);
+    return out;
   }
 }

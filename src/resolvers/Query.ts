@@ -46,6 +46,20 @@ export const Query: QueryResolvers = {
     return user;
   },
 
+  userByExternalId: async (_root, { externalId }, ctx) => {
+    const id = externalId.length <= 200 ? await ctx.repos.users.idByExternalId(externalId) : null;
+    const user = id ? await ctx.loaders.user.load(id) : null;
+    if (!user) throw notFound(`No user has the external id ${JSON.stringify(externalId.slice(0, 200))}.`);
+    return user;
+  },
+
+  contentByExternalId: async (_root, { externalId }, ctx) => {
+    const id = externalId.length <= 200 ? await ctx.repos.catalog.idByExternalId(externalId) : null;
+    const content = id ? await ctx.loaders.content.load(id) : null;
+    if (!content) throw notFound(`No title has the external id ${JSON.stringify(externalId.slice(0, 200))}.`);
+    return content;
+  },
+
   content: async (_root, { id }, ctx) => {
     const content = await ctx.loaders.content.load(id);
     if (!content) throw notFound(`No title has the id ${id}.`);

@@ -1,6 +1,7 @@
 import { badInput } from '../domain/errors';
 import { pageSize } from '../domain/pagination';
 import type { UserResolvers } from '../generated/graphql';
+import { isLiveUser } from '../services/erase';
 import { buildHomeScreen, DEFAULT_ITEMS_PER_SHELF, MAX_ITEMS_PER_SHELF } from '../services/home-screen';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,4 +59,19 @@ export const User: UserResolvers = {
         'itemsPerShelf',
       ),
     ),
+
+  /** One partition read of similar_users; the other users come through the request's batched user loader. */
+  similarUsers: async (user, { first }, ctx) => {
+    const limit = pageSize(first, ctx.config.pagination);
+    if (limit === 0) return [];
+    const entries = await ctx.repos.recommendations.similarUsersTop(user.id, limit);
+    const others = await ctx.loaders.user.loadMany(entries.map((e) => e.otherUserId));
+    // A user erased since the job ran is left out (the erasure also removes them from the lists it finds).
+    return entries.flatMap((e, i) => {
+      const other = others[i];
+      return other instanceof Error || !isLiveUser(other)
+        ? []
+        : [{ user: other, score: e.score, sharedContentIds: e.shared }];
+    });
+  },
 };

@@ -1,11 +1,13 @@
 import type { Resolvers } from '../generated/graphql';
 import { Content } from './Content';
 import { ContinueWatchingItem } from './ContinueWatchingItem';
+import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { Recommendation } from './Recommendation';
 import { RecommendationReason } from './RecommendationReason';
 import { scalarResolvers } from './scalars';
 import { ShelfItem } from './ShelfItem';
+import { SimilarUser } from './SimilarUser';
 import { TopPick } from './TopPick';
 import { User } from './User';
 import { WatchEvent } from './WatchEvent';
@@ -13,6 +15,7 @@ import { WatchEvent } from './WatchEvent';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query,
+  Mutation,
   User,
   Content,
   WatchEvent,
@@ -21,4 +24,5 @@ export const resolvers: Resolvers = {
   RecommendationReason,
   TopPick,
   ShelfItem,
+  SimilarUser,
 };

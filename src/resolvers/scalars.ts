@@ -37,11 +37,36 @@ function withInputCode(base: GraphQLScalarType, hint: string): GraphQLScalarType
   });
 }
 
+/** A scalar whose string inputs must also pass `check` (which throws) before the base scalar sees them. */
+function withCheck(base: GraphQLScalarType, check: (v: unknown) => void): GraphQLScalarType {
+  const config = base.toConfig();
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (v) => (check(v), config.parseValue!(v)),
+    parseLiteral: (node, variables) => {
+      if (node.kind === 'StringValue') check(node.value);
+      return config.parseLiteral!(node, variables);
+    },
+  });
+}
+
+/** RFC 5321: an address is at most 254 characters (and a partition key must stay far below Cassandra's 64 KB). */
+const MAX_EMAIL_LENGTH = 254;
+const maxLength = (max: number) => (v: unknown) => {
+  if (typeof v === 'string' && v.length > max) throw new TypeError(`longer than ${max} characters`);
+};
+/** graphql-scalars also accepts unbalanced braces ("…1111}"), which the driver then rejects: braces both or neither. */
+const HEX_UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const STRICT_UUID = new RegExp(`^(?:${HEX_UUID}|\\{${HEX_UUID}\\})$`);
+const strictUuid = (v: unknown) => {
+  if (typeof v === 'string' && !STRICT_UUID.test(v)) throw new TypeError(`Value is not a valid UUID: ${v.slice(0, 64)}`);
+};
+
 export const scalarResolvers = {
-  UUID: withInputCode(UUIDResolver, '(expected a UUID like aaaa1111-1111-1111-1111-111111111111)'),
+  UUID: withInputCode(withCheck(UUIDResolver, strictUuid), '(expected a UUID like aaaa1111-1111-1111-1111-111111111111)'),
   DateTime: DateTimeResolver,
   Date: withInputCode(DateResolver, '(expected YYYY-MM-DD)'),
-  EmailAddress: withInputCode(EmailAddressResolver, ''),
+  EmailAddress: withInputCode(withCheck(EmailAddressResolver, maxLength(MAX_EMAIL_LENGTH)), ''),
   NonNegativeInt: withInputCode(NonNegativeIntResolver, ''),
   PositiveInt: withInputCode(PositiveIntResolver, ''),
 };

@@ -3,7 +3,7 @@ import type { Client } from 'cassandra-driver';
 import { loadConfig, type Config } from '../../src/config';
 import { StatementCounter } from '../../src/cassandra/client';
 import { connectAndMigrate } from '../../src/cassandra/connect';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { createRepositories, type Repositories } from '../../src/repositories';
 import { seedDemo } from '../../src/seed/demo';
 import { createServer, type AppServer } from '../../src/server';
@@ -54,7 +54,7 @@ export function uniqueKeyspace(prefix = 't'): string {
 
 /** A server around a fresh keyspace of its own (migrated, optionally seeded with the demo), listening on a free port. */
 export async function createTestApp(
-  opts: { seed?: boolean; env?: Record<string, string> } = {},
+  opts: { seed?: boolean; env?: Record<string, string>; log?: Logger } = {},
 ): Promise<TestApp> {
   const keyspace = uniqueKeyspace();
   const config = testConfig({ CASSANDRA_KEYSPACE: keyspace, ...opts.env });
@@ -62,7 +62,7 @@ export async function createTestApp(
   const { client } = await connectAndMigrate(config, config.cassandra.contactPoints!, { counter });
   const repos = createRepositories(client, config);
   if (opts.seed) await seedDemo(repos);
-  const server = await createServer({ config, repos, log: createLogger('silent') });
+  const server = await createServer({ config, repos, client, log: opts.log ?? createLogger('silent') });
   const url = await server.listen(0, '127.0.0.1');
   return {
     config,

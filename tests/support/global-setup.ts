@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { resolveCluster, type Cluster } from '../../src/cassandra/connect';
+import { ensurePlayground } from '../../playground/build';
 
 /**
  * Starts the project's local Cassandra once for the whole run (or reuses a healthy one, or uses the cluster in
@@ -8,6 +9,11 @@ import { resolveCluster, type Cluster } from '../../src/cassandra/connect';
  */
 export default async function globalSetup(): Promise<void> {
   const t0 = Date.now();
+  // The playground's specifications serve the bundle: built here once per run when missing or stale (≈1 s).
+  const playground = await ensurePlayground();
+  if (playground.built) {
+    process.stderr.write(`\n[tests] built the playground bundle in ${playground.ms} ms\n`);
+  }
   if (process.env.CASSANDRA_TESTCONTAINERS === '1') {
     // Only where a Docker engine exists (not on the project's CI machines); loaded lazily so it is optional.
     const { CassandraContainer } = await import('@testcontainers/cassandra');

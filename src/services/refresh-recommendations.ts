@@ -1,0 +1,197 @@
+import { GraphQLError } from 'graphql';
+import pLimit from 'p-limit';
+import { notFound } from '../domain/errors';
+import type { Recommendation, User } from '../domain/models';
+import {
+  interactionWeight,
+  recommendForUserOnline,
+  type ItemMeta,
+  type Neighbor,
+  type Popularity,
+} from '../recommender';
+import { popularityFromScores } from '../recommender/popularity';
+import type { Repositories } from '../repositories';
+import type { PublishedModel } from '../repositories/recommender-model';
+import { isLiveUser } from './erase';
+
+/** The published model's snapshot, as the online scorer wants it (built once per process per model version). */
+interface Snapshot {
+  version: string;
+  /** One stable array per version: the core caches its catalog index and content vectors per array object. */
+  itemMeta: ItemMeta[];
+  popularity: Popularity;
+  titles: Map<string, string>;
+}
+
+export interface RefreshResult {
+  user: User;
+  recommendations: Recommendation[];
+  model: PublishedModel;
+  tookMs: number;
+}
+
+/** Neighbour lists kept in memory across refreshes (per model version; about 5 KB each). */
+const NEIGHBOR_CACHE_ENTRIES = 20_000;
+/** Neighbour-list partition reads in flight at once for one refresh. */
+const NEIGHBOR_READ_CONCURRENCY = 32;
+
+export const modelNotTrained = () =>
+  new GraphQLError(
+    'No recommender model has been published yet: run the batch job (npm run recommend) once, then refresh.',
+    { extensions: { code: 'FAILED_PRECONDITION', detail: 'MODEL_NOT_TRAINED' } },
+  );
+
+/**
+ * refreshRecommendations: recomputes one user's list online from the model the batch job persisted — the blend
+ * weights (recommender_models), popularity and titles (recommender_model_items, cached per model version) and the
+ * neighbour lists of the titles the user touched (content_neighbors, cached) — and the user's current interactions
+ * (one partition read), with the same scoring and reason code as the batch job (recommendForUserOnline). The list
+ * is written like the job writes it: one atomic partition rewrite, so readers see the old list or the new one.
+ * Titles added to the catalog after the model was trained are not in its snapshot: the next batch run adds them.
+ */
+export class RecommendationRefresher {
+  private snapshot: { version: string; promise: Promise<Snapshot> } | null = null;
+  private readonly neighbors = new Map<string, readonly Neighbor[]>();
+
+  constructor(private readonly repos: Repositories) {}
+
+  async refresh(userId: string): Promise<RefreshResult> {
+    const t0 = performance.now();
+    const [user, model] = await Promise.all([
+      this.repos.users.getById(userId),
+      this.repos.recommenderModel.current(),
+    ]);
+    if (!isLiveUser(user)) throw notFound(`No user has the id ${userId}.`, { argument: 'userId' });
+    if (!model) throw modelNotTrained();
+    const [snapshot, rows] = await Promise.all([
+      this.snapshotOf(model),
+      this.repos.trainingData.interactionsOf(userId),
+    ]);
+    const touched = rows.filter((r) => interactionWeight(r) !== 0).map((r) => r.contentId);
+    const lists = await this.neighborListsOf(model.version, touched);
+    const recs = recommendForUserOnline(
+      rows,
+      lists,
+      snapshot.popularity,
+      snapshot.itemMeta,
+      { userId, preferredGenres: user.preferredGenres },
+      { weights: model.weights, n: model.listSize },
+    );
+    const generatedAt = new Date();
+    const recommendations: Recommendation[] = recs.map((r) => ({
+      userId,
+      rank: r.rank,
+      contentId: r.contentId,
+      title: snapshot.titles.get(r.contentId) ?? '',
+      score: r.score,
+      reason: r.reason,
+      generatedAt,
+    }));
+    await this.repos.recommendations.replaceList(
+      userId,
+      recommendations.map((r) => ({
+        contentId: r.contentId,
+        title: r.title,
+        score: r.score,
+        reason: r.reason,
+      })),
+      generatedAt,
+    );
+    return { user, recommendations, model, tookMs: performance.now() - t0 };
+  }
+
+  /** The snapshot of the current version: loaded once (concurrent refreshes share the load), replaced on a new version. */
+  private snapshotOf(model: PublishedModel): Promise<Snapshot> {
+    if (this.snapshot?.version !== model.version) {
+      const promise = this.loadSnapshot(model);
+      this.snapshot = { version: model.version, promise };
+      this.neighbors.clear(); // lists of the previous model: the new run rewrote them
+      promise.catch(() => {
+        if (this.snapshot?.promise === promise) this.snapshot = null; // a failed load is retried by the next refresh
+      });
+    }
+    return this.snapshot!.promise;
+  }
+
+  private async loadSnapshot(model: PublishedModel): Promise<Snapshot> {
+    const items = await this.repos.recommenderModel.readSnapshot(model.version, model.buckets);
+    const itemMeta: ItemMeta[] = items.map((it) => ({
+      contentId: it.contentId,
+      title: it.title,
+      genre: it.genre,
+      tags: it.tags,
+    }));
+    const popularity = popularityFromScores(
+      items.map((it) => it.contentId),
+      itemMeta,
+      Float64Array.from(items, (it) => it.popularity),
+    );
+    return {
+      version: model.version,
+      itemMeta,
+      popularity,
+      titles: new Map(items.map((it) => [it.contentId, it.title])),
+    };
+  }
+
+  /** Neighbour lists of the given titles: from the cache, the rest by parallel single-partition reads. */
+  private async neighborListsOf(
+    version: string,
+    contentIds: string[],
+  ): Promise<Map<string, readonly Neighbor[]>> {
+    const out = new Map<string, readonly Neighbor[]>();
+    const missing: string[] = [];
+    for (const id of contentIds) {
+      const hit = this.neighbors.get(id);
+      if (hit) {
+        // Re-insert: a Map iterates in insertion order, so the first key is the least recently used.
+        this.neighbors.delete(id);
+        this.neighbors.set(id, hit);
+        out.set(id, hit);
+      } else missing.push(id);
+    }
+    const limit = pLimit(NEIGHBOR_READ_CONCURRENCY);
+    await Promise.all(
+      missing.map((id) =>
+        limit(async () => {
+          const list = await this.repos.recommenderModel.neighborsOf(id);
+          out.set(id, list);
+          if (this.snapshot?.version !== version) return; // a newer model arrived meanwhile: do not cache
+          this.neighbors.set(id, list);
+          if (this.neighbors.size > NEIGHBOR_CACHE_ENTRIES)
+            this.neighbors.delete(this.neighbors.keys().next().value as string);
+        }),
+      ),
+    );
+    return out;
+  }
+}
+
+/** One refresher per Repositories object (per process / per test app), so its caches are shared by all requests. */
+const instances = new WeakMap<Repositories, RecommendationRefresher>();
+
+export function refresherFor(repos: Repositories): RecommendationRefresher {
+  let r = instances.get(repos);
+  if (!r) {
+    r = new RecommendationRefresher(repos);
+    instances.set(repos, r);
+  }
+  return r;
+}
+
+/**
+ * REFRESH_ON_WATCH: after recordWatch has written the session, recompute the viewer's list so the watch shows up in
+ * forYou at once. Best effort: the session is recorded either way, so a failure here (or no model yet) is logged and
+ * never fails the mutation.
+ */
+export async function refreshAfterWatch(
+  deps: { repos: Repositories; log: { warn(obj: object, msg: string): void } },
+  userId: string,
+): Promise<void> {
+  try {
+    await refresherFor(deps.repos).refresh(userId);
+  } catch (err) {
+    const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
+    if (code !== 'FAILED_PRECONDITION') deps.log.warn({ err, userId }, 'refresh on watch failed');
+  }
+}
