@@ -30,6 +30,7 @@ interface Options {
   reuse?: boolean;
   concurrency: number;
   refreshSample: number;
+  workers: boolean;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -150,6 +151,7 @@ async function main(o: Options): Promise<void> {
     const summary = await runRecommendJob(repos, {
       progress: true,
       concurrency: o.concurrency,
+      workers: o.workers,
       log: (line) => say(`[recommend] ${line}`),
     });
     process.stdout.write(`${formatSummary(summary)}\n`);
@@ -185,6 +187,7 @@ new Command('bench:recommender')
   .option('--keyspace <name>', 'keyspace (default bench_recommender_<users>_<titles>)')
   .option('--reuse', 'keep the keyspace’s data and only run the job')
   .option('--concurrency <n>', 'job writes in flight', int, 32)
+  .option('--no-workers', 'validation search on the main thread (for comparison)')
   .option('--refresh-sample <n>', 'users to time refreshRecommendations on', int, 50)
   .action((o: Options) => main(o))
   .parseAsync()

@@ -7,6 +7,8 @@ import { localCassandraOptionsFromEnv } from './cassandra/local-options';
  * reads `process.env` for settings: long-lived parts receive the validated `Config` (or a slice of it).
  */
 const DEV_CURSOR_SECRET = 'development-cursor-secret-change-me';
+/** Signs and verifies bearer tokens in development and tests only: production refuses to start with it. */
+export const DEV_JWT_SECRET = 'development-jwt-secret-change-me-not-for-production';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -74,6 +76,19 @@ const EnvSchema = z.object({
   REFRESH_ON_WATCH: bool.default(false),
   SEED_DEMO_DATA: bool.default(true),
   PLAYGROUND_ENABLED: bool.optional(),
+  AUTH_JWT_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (an HS256 key of 256 bits)' })
+    .optional(),
+  AUTH_JWKS_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+      message: 'must be an http(s) URL',
+    })
+    .optional(),
+  AUTH_ISSUER: z.string().min(1).default('personalization-subgraph'),
+  AUTH_AUDIENCE: z.string().min(1).default('personalization-subgraph'),
+  AUTH_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(5),
 });
 
 export interface CassandraConfig {
@@ -94,6 +109,21 @@ export interface CassandraConfig {
   speculativeMax: number;
   /** Upper bound of the driver's exponential reconnection delay to a node that went down. */
   reconnectMaxMs: number;
+}
+
+/** How bearer tokens are verified (src/auth/jwt.ts). Exactly one of `jwtSecret` and `jwksUrl` is set. */
+export interface AuthConfig {
+  /** HS256 key (AUTH_JWT_SECRET; the development secret outside production when no JWKS is configured). */
+  jwtSecret: string | null;
+  /** Where the signing keys of an identity provider are published (AUTH_JWKS_URL); asymmetric algorithms only. */
+  jwksUrl: string | null;
+  /** Required `iss` (AUTH_ISSUER) and `aud` (AUTH_AUDIENCE) of every token. */
+  issuer: string;
+  audience: string;
+  /** Clock skew allowed on `exp`/`nbf` (AUTH_CLOCK_TOLERANCE_SECONDS). */
+  clockToleranceSeconds: number;
+  /** The built-in development secret is in use (never with NODE_ENV=production). */
+  developmentSecret: boolean;
 }
 
 export interface Config {
@@ -122,6 +152,8 @@ export interface Config {
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** Schema introspection (INTROSPECTION_ENABLED; default: on unless NODE_ENV=production). */
   introspectionEnabled: boolean;
+  /** Bearer-token verification (AUTH_*). */
+  auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -140,7 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map(
         (i) =>
-          `${String(i.path[0])}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`,
+          `${String(i.path[0])}: ${i.message} (got ${
+            // A secret's value never goes into an error message (it ends up in logs).
+            /SECRET|PASSWORD/.test(String(i.path[0]))
+              ? 'a value that is not shown'
+              : JSON.stringify(cleaned[String(i.path[0])] ?? null)
+          })`,
       ),
     );
   }
@@ -160,6 +197,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.NODE_ENV === 'production' && !e.CURSOR_SECRET) {
     problems.push('CURSOR_SECRET: required when NODE_ENV=production (signs pagination cursors)');
+  }
+  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
+    problems.push('AUTH_JWT_SECRET / AUTH_JWKS_URL: set one or the other, not both');
+  }
+  if (e.NODE_ENV === 'production') {
+    if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+      problems.push(
+        'AUTH_JWT_SECRET / AUTH_JWKS_URL: one is required when NODE_ENV=production (verifies bearer tokens)',
+      );
+    }
+    if (e.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('AUTH_JWT_SECRET: the development secret must not be used when NODE_ENV=production');
+    }
+    if (e.AUTH_JWKS_URL && !e.AUTH_JWKS_URL.startsWith('https:')) {
+      problems.push('AUTH_JWKS_URL: must be an https URL when NODE_ENV=production');
+    }
   }
   if ((e.CASSANDRA_USERNAME === undefined) !== (e.CASSANDRA_PASSWORD === undefined)) {
     problems.push('CASSANDRA_USERNAME / CASSANDRA_PASSWORD: set both or neither');
@@ -204,5 +257,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     introspectionEnabled: e.INTROSPECTION_ENABLED ?? e.NODE_ENV !== 'production',
+    auth: {
+      // Production never gets here without its own secret or a JWKS (checked above).
+      jwtSecret: e.AUTH_JWT_SECRET ?? (e.AUTH_JWKS_URL ? null : DEV_JWT_SECRET),
+      jwksUrl: e.AUTH_JWKS_URL ?? null,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      developmentSecret: !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL,
+    },
   };
 }

@@ -4,10 +4,11 @@ import { createLogger } from './logger';
 import { createRepositories } from './repositories';
 import { demoSeeded, seedDemo } from './seed/demo';
 import { LENA } from './seed/demo-data';
-import { createServer } from './server';
+import { createServer, developmentHeaders, DEV_TOKEN_TTL } from './server';
 import { describeStartupError } from './startup-errors';
 
 const EXAMPLE_QUERY = `{ user(id: "${LENA}") { name preferredGenres } }`;
+const PUBLIC_QUERY = '{ topPicks(first: 3) { rank title ratingAvg } }';
 
 /**
  * `npm start`: the local one-node Cassandra when no cluster is configured → migrations → demo data if the keyspace
@@ -55,9 +56,21 @@ async function main(): Promise<void> {
     if (config.playgroundEnabled) {
       console.log(`Playground:       ${url.replace(/\/graphql$/, '/playground/')}`);
     }
-    console.log(
-      `Try it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`,
-    );
+    // Development: a token for the demo user Lena, so her data can be queried at once (src/auth/policy.ts).
+    const devAuth = (await developmentHeaders(config))?.Authorization;
+    if (devAuth) {
+      console.log(`Dev token:        ${devAuth.slice('Bearer '.length)}`);
+      console.log(
+        `                  (Lena, ${LENA}; expires in ${DEV_TOKEN_TTL}; npm run token -- --user <id> [--admin] mints others)`,
+      );
+      console.log(
+        `Try it:\n  curl -s ${url} -H 'content-type: application/json' -H 'authorization: ${devAuth}' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`,
+      );
+    } else {
+      console.log(
+        `Try it (the public catalog; user data needs a bearer token: npm run token -- --user <id>):\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: PUBLIC_QUERY })}'\n`,
+      );
+    }
 
     let stopping = false;
     const shutdown = async (signal: string) => {
@@ -65,7 +78,9 @@ async function main(): Promise<void> {
       stopping = true;
       // Stop accepting; in-flight requests get SHUTDOWN_DEADLINE_MS to finish; then the driver closes; exit 0.
       const inFlight = server.ops.inFlight;
-      say(`${signal}: shutting down (${inFlight} request(s) in flight, up to ${config.shutdownDeadlineMs} ms)`);
+      say(
+        `${signal}: shutting down (${inFlight} request(s) in flight, up to ${config.shutdownDeadlineMs} ms)`,
+      );
       log.info({ signal, inFlight, deadlineMs: config.shutdownDeadlineMs }, 'shutdown started');
       const drained = await server
         .stop({ deadlineMs: config.shutdownDeadlineMs })

@@ -10,6 +10,15 @@ export const PLAYGROUND_DIST = path.resolve(
   'dist',
 );
 export const PLAYGROUND_PATH = '/playground/';
+/**
+ * What the page reads before it renders (`{ headers? }`: the Headers pane's initial contents, e.g. the development
+ * token). JSON fetched by the page itself, not a script: another site can neither run nor read it (no CORS headers,
+ * nosniff), and the page's CSP stays `script-src 'self'` without inline scripts.
+ */
+export const PLAYGROUND_CONFIG_FILE = 'config.json';
+export interface PlaygroundPageConfig {
+  headers?: Record<string, string>;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,6 +58,7 @@ export async function servePlayground(
   res: http.ServerResponse,
   pathname: string,
   dir = PLAYGROUND_DIST,
+  pageConfig: () => Promise<PlaygroundPageConfig> = async () => ({}),
 ): Promise<boolean> {
   if (pathname === '/' && req.method === 'GET' && wantsHtml(req)) {
     res.writeHead(302, { location: PLAYGROUND_PATH, 'content-type': 'text/plain; charset=utf-8' });
@@ -68,6 +78,19 @@ export async function servePlayground(
     return true;
   }
   const name = pathname.slice(PLAYGROUND_PATH.length) || 'index.html';
+  if (name === PLAYGROUND_CONFIG_FILE) {
+    const body = JSON.stringify(await pageConfig());
+    res.writeHead(200, {
+      'content-type': TYPES['.json'],
+      'content-length': String(Buffer.byteLength(body)),
+      // It may hold a token: never stored by a cache, never sniffed as a script.
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  }
   // Only plain file names of the bundle: no sub-directories, no dot files, no way out of `dir`.
   const type = TYPES[path.extname(name)];
   if (!/^[\w-]+(\.[\w-]+)+$/.test(name) || !type) return notFound(res, pathname);

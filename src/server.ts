@@ -7,15 +7,20 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { errors as driverErrors } from 'cassandra-driver';
+import { AuthenticationError, AuthUnavailableError, createAuthenticator, mintToken } from './auth/jwt';
+import { applyAccessPolicy, type Viewer } from './auth/policy';
 import { createContextFactory, type AppDeps, type Context } from './context';
 import { guardEntityRepresentations } from './graphql/entities-guard';
+import { jitGateway } from './graphql/jit-executor';
 import { limitParseOptions, limitValidationRules, maskSuggestionsPlugin } from './graphql/limits';
 import { isJsonMediaType, readBody } from './http/body';
 import { Operations, sendJsonError } from './http/operations';
 import { drainHttpServer } from './http/shutdown';
 import { currentScope } from './observability/request-scope';
+import { resolveTuning } from './perf/tuning';
 import { servePlayground } from './playground';
 import { resolvers } from './resolvers';
+import { LENA } from './seed/demo-data';
 
 export const SCHEMA_PATH = path.resolve(
   __dirname,
@@ -32,7 +37,11 @@ export function loadTypeDefs() {
 
 /** The subgraph schema (federation's `_service` and `_entities` included), with the resolvers. */
 export function buildSchema() {
-  return guardEntityRepresentations(buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]));
+  return applyAccessPolicy(
+    guardEntityRepresentations(
+      buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]),
+    ),
+  );
 }
 
 /** A database failure a client may retry, as opposed to a bug. */
@@ -40,6 +49,9 @@ function isDriverUnavailable(err: unknown): boolean {
   return (
     err instanceof driverErrors.NoHostAvailableError ||
     err instanceof driverErrors.OperationTimedOutError ||
+    // "Socket was closed": the coordinator went away mid-request (a non-idempotent statement is not retried).
+    (err instanceof driverErrors.DriverError &&
+      (err as { isSocketError?: boolean }).isSocketError === true) ||
     (err instanceof driverErrors.ResponseError &&
       [
         0x1000 /* unavailable */, 0x1100 /* write timeout */, 0x1200 /* read timeout */,
@@ -84,7 +96,8 @@ export function formatError(log: AppDeps['log']) {
 export interface AppServer {
   apollo: ApolloServer<Context>;
   http: http.Server;
-  createContext: (requestId?: string) => Context;
+  /** A request's context; anonymous unless a viewer is given (the HTTP handler passes the bearer token's). */
+  createContext: (requestId?: string, viewer?: Viewer) => Context;
   listen(port: number, host: string): Promise<string>;
   /**
    * Stops accepting, lets in-flight requests finish for up to `deadlineMs` (default SHUTDOWN_DEADLINE_MS), then cuts
@@ -100,8 +113,10 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   const schema = buildSchema();
   const ops = new Operations(deps);
   deps = { ...deps, metrics: ops.metrics };
+  const tuning = resolveTuning(deps.tuning);
   const apollo = new ApolloServer<Context>({
-    schema,
+    // graphql-jit executes behind Apollo's own pipeline (parse/validate cache, plugins, errors): see jit-executor.ts.
+    ...((tuning.jit ? { gateway: jitGateway(schema) } : { schema }) as { schema: typeof schema }),
     logger: deps.log,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM: it drains HTTP, then closes the driver and any Cassandra it started.
@@ -120,6 +135,8 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   });
   await apollo.start();
   const createContext = createContextFactory(deps);
+  const authenticator = createAuthenticator(deps.config.auth);
+  const playgroundConfig = async () => ({ headers: await developmentHeaders(deps.config) });
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -127,7 +144,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     if (
       deps.config.playgroundEnabled &&
       url.pathname !== '/graphql' &&
-      (await servePlayground(req, res, url.pathname))
+      (await servePlayground(req, res, url.pathname, undefined, playgroundConfig))
     ) {
       return;
     }
@@ -173,10 +190,41 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     // ops.track opened the request's scope: its id (x-request-id when the client sent a sane one) is the one in the
     // log line, the response header and every error.
     const requestId = currentScope()?.requestId;
+    // Who is asking (src/auth/jwt.ts): no token is anonymous; a token that is present but not valid is refused here,
+    // for the whole request, with what is wrong with it. What each viewer may see is src/auth/policy.ts.
+    let viewer: Viewer;
+    try {
+      viewer = await authenticator.authenticate(req.headers.authorization);
+    } catch (err) {
+      if (err instanceof AuthenticationError) {
+        return sendJsonError(
+          res,
+          401,
+          err.message,
+          'UNAUTHENTICATED',
+          { reason: err.reason },
+          {
+            'www-authenticate': `Bearer error="invalid_token", error_description="${err.reason}"`,
+          },
+        );
+      }
+      if (err instanceof AuthUnavailableError) {
+        deps.log.warn({ err: err.cause }, 'JWKS unavailable');
+        return sendJsonError(
+          res,
+          503,
+          err.message,
+          'SERVICE_UNAVAILABLE',
+          { retryable: true },
+          { 'retry-after': '5' },
+        );
+      }
+      throw err;
+    }
     const response = await ops.withDeadline(
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => createContext(requestId),
+        context: async () => createContext(requestId, viewer),
       }),
     );
     if (response === null) return ops.sendDeadlineExceeded(res);
@@ -244,3 +292,19 @@ function sendError(
 ) {
   sendJsonError(res, status, message, code, {}, headers);
 }
+
+/**
+ * Development only: headers the playground's Headers pane starts with — a fresh token for the demo user Lena — so its
+ * examples run as her. Only with the built-in development secret (which production refuses): the service never hands
+ * out a token signed with a real secret, nor with a JWKS (only the identity provider issues tokens then).
+ */
+export async function developmentHeaders(
+  config: AppDeps['config'],
+): Promise<Record<string, string> | undefined> {
+  if (config.nodeEnv === 'production' || !config.auth.developmentSecret) return undefined;
+  const token = await mintToken(config.auth, { userId: LENA, expiresIn: DEV_TOKEN_TTL });
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** How long the development tokens of `npm start` and the playground last. */
+export const DEV_TOKEN_TTL = '12h';

@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../src/config';
+
+const PROD_JWT_SECRET = 'a-production-secret-of-at-least-32-characters';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -54,9 +56,104 @@ describe('configuration from the environment', () => {
   });
 
   it('when production runs without a cursor secret, then CURSOR_SECRET is required', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: PROD_JWT_SECRET })).toEqual([
       expect.stringMatching(/^CURSOR_SECRET: required/),
     ]);
+  });
+
+  describe('bearer-token settings (AUTH_*)', () => {
+    const prod = { NODE_ENV: 'production', CURSOR_SECRET: 'a-secret-of-at-least-16-chars' };
+
+    it('when nothing is set in development, then the development secret and the default issuer/audience apply', () => {
+      const { auth } = loadConfig({});
+      expect(auth).toEqual({
+        jwtSecret: DEV_JWT_SECRET,
+        jwksUrl: null,
+        issuer: 'personalization-subgraph',
+        audience: 'personalization-subgraph',
+        clockToleranceSeconds: 5,
+        developmentSecret: true,
+      });
+    });
+
+    it('when production has neither a secret nor a JWKS URL, then it refuses to start', () => {
+      expect(problemsOf(prod)).toEqual([
+        expect.stringMatching(/^AUTH_JWT_SECRET \/ AUTH_JWKS_URL: one is required/),
+      ]);
+    });
+
+    it('when production is given the development secret, then it refuses to start', () => {
+      expect(problemsOf({ ...prod, AUTH_JWT_SECRET: DEV_JWT_SECRET })).toEqual([
+        expect.stringMatching(/^AUTH_JWT_SECRET: the development secret must not be used/),
+      ]);
+    });
+
+    it('when production has its own secret, then it is used and no development default applies', () => {
+      const { auth } = loadConfig({ ...prod, AUTH_JWT_SECRET: PROD_JWT_SECRET });
+      expect(auth).toMatchObject({ jwtSecret: PROD_JWT_SECRET, jwksUrl: null, developmentSecret: false });
+    });
+
+    it('when a JWKS URL is set, then no secret applies (not even in development), and production needs https', () => {
+      expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).auth).toMatchObject({
+        jwtSecret: null,
+        jwksUrl: 'http://127.0.0.1:8080/jwks.json',
+        developmentSecret: false,
+      });
+      expect(
+        loadConfig({ ...prod, AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }).auth.jwksUrl,
+      ).toBe('https://id.example.com/.well-known/jwks.json');
+      expect(problemsOf({ ...prod, AUTH_JWKS_URL: 'http://id.example.com/jwks.json' })).toEqual([
+        expect.stringMatching(/^AUTH_JWKS_URL: must be an https URL/),
+      ]);
+    });
+
+    it('when both a secret and a JWKS URL are set, then both are named', () => {
+      expect(
+        problemsOf({ AUTH_JWT_SECRET: PROD_JWT_SECRET, AUTH_JWKS_URL: 'https://id.example.com/jwks.json' }),
+      ).toEqual([expect.stringMatching(/^AUTH_JWT_SECRET \/ AUTH_JWKS_URL: set one or the other/)]);
+    });
+
+    it('when the secret is too short, then AUTH_JWT_SECRET is named and its value is not shown', () => {
+      const [problem] = problemsOf({ AUTH_JWT_SECRET: 'hunter2-short' });
+      expect(problem).toMatch(/^AUTH_JWT_SECRET: must be at least 32 characters/);
+      expect(problem).not.toContain('hunter2');
+    });
+
+    it('when `npm start` runs in production with the development secret, then the service refuses to start', async () => {
+      const { execFile } = await import('node:child_process');
+      const path = await import('node:path');
+      const root = path.resolve(__dirname, '..');
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'],
+          {
+            cwd: root,
+            timeout: 60_000,
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...prod, AUTH_JWT_SECRET: DEV_JWT_SECRET },
+          },
+          (err, _stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+        );
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('AUTH_JWT_SECRET: the development secret must not be used');
+      expect(result.stderr).not.toContain(DEV_JWT_SECRET);
+    }, 60_000);
+
+    it('when issuer, audience and tolerance are set, then they are used', () => {
+      expect(
+        loadConfig({
+          AUTH_ISSUER: 'https://id.example.com/',
+          AUTH_AUDIENCE: 'api://streaming',
+          AUTH_CLOCK_TOLERANCE_SECONDS: '30',
+        }).auth,
+      ).toMatchObject({
+        issuer: 'https://id.example.com/',
+        audience: 'api://streaming',
+        clockToleranceSeconds: 30,
+      });
+    });
   });
 
   it('when the default page size exceeds the maximum, then both variables are named', () => {

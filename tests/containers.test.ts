@@ -159,6 +159,7 @@ describe('docker-compose.yml', () => {
     expect(config.nodeEnv).toBe('production');
     expect(config.host).toBe('0.0.0.0');
     expect(config.cursorSecret.length).toBeGreaterThanOrEqual(16);
+    expect(config.auth.jwtSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
   it('when the subgraph connects, then its contact points are the three compose nodes and the keyspace has RF=3', () => {

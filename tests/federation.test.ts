@@ -147,7 +147,7 @@ function supergraphOrThrow(result: ReturnType<typeof compose>): string {
 describe('federation: composition and a gateway', () => {
   let accounts: ApolloServer;
   let accountsUrl: string;
-  let gateway: ApolloServer;
+  let gateway: ApolloServer<{ authorization?: string }>;
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
   beforeAll(async () => {
@@ -179,9 +179,19 @@ describe('federation: composition and a gateway', () => {
     const apolloGateway = new ApolloGateway({
       supergraphSdl,
       logger: silent,
-      buildService: ({ name }) => new RemoteGraphQLDataSource({ url: urls[name] }),
+      buildService: ({ name }) =>
+        new RemoteGraphQLDataSource<{ authorization?: string }>({
+          url: urls[name],
+          // As a router is configured to: the client's Authorization header goes on to the subgraphs.
+          willSendRequest({ request, context }) {
+            if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          },
+        }),
     });
-    gateway = new ApolloServer({ gateway: apolloGateway as never, logger: silent });
+    gateway = new ApolloServer<{ authorization?: string }>({
+      gateway: apolloGateway as never,
+      logger: silent,
+    });
     await gateway.start();
   });
   afterAll(async () => {
@@ -190,7 +200,9 @@ describe('federation: composition and a gateway', () => {
   });
 
   async function viaGateway<T>(query: string): Promise<T> {
-    const res = await gateway.executeOperation({ query });
+    // As Lena, whose data the queries read (src/auth/policy.ts).
+    const { authorization } = await app.authHeader(LENA);
+    const res = await gateway.executeOperation({ query }, { contextValue: { authorization } });
     if (res.body.kind !== 'single') throw new Error('expected a single result');
     expect(res.body.singleResult.errors).toBeUndefined();
     return res.body.singleResult.data as T;
@@ -248,9 +260,10 @@ describe('federation: composition and a gateway', () => {
   });
 
   it("when the gateway answers a catalog-only query, then it passes on our subgraph's public cache hint", async () => {
-    const res = await gateway.executeOperation({
-      query: '{ topPicks(genre: "sci-fi", first: 2) { title } }',
-    });
+    const res = await gateway.executeOperation(
+      { query: '{ topPicks(genre: "sci-fi", first: 2) { title } }' },
+      { contextValue: {} },
+    );
     expect(res.http.headers.get('cache-control')).toBe('max-age=300, public');
   });
 

@@ -30,14 +30,24 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function send(url: string, r: FuzzRequest): Promise<{ status: number; contentType: string; text: string }> {
+/** Sent as an administrator, so user-scoped fields get past authorization and their arguments are really checked. */
+let adminHeader: Record<string, string> = {};
+
+async function send(
+  url: string,
+  r: FuzzRequest,
+): Promise<{ status: number; contentType: string; text: string }> {
   let body: RequestInit['body'] = r.body as RequestInit['body'];
-  const init: RequestInit & { duplex?: 'half' } = { method: r.method, headers: r.headers };
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: r.method,
+    headers: { ...adminHeader, ...r.headers },
+  };
   if (r.chunked && r.body !== undefined) {
     const bytes = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
     body = new ReadableStream({
       start(controller) {
-        for (let i = 0; i < bytes.length; i += 256 * 1024) controller.enqueue(bytes.subarray(i, i + 256 * 1024));
+        for (let i = 0; i < bytes.length; i += 256 * 1024)
+          controller.enqueue(bytes.subarray(i, i + 256 * 1024));
         controller.close();
       },
     });
@@ -49,9 +59,13 @@ async function send(url: string, r: FuzzRequest): Promise<{ status: number; cont
 }
 
 /** What is wrong with an answer to a malformed request, or null when it is a clear error with a code. */
-function judge(res: { status: number; contentType: string; text: string }): { problem: string | null; codes: string[] } {
+function judge(res: { status: number; contentType: string; text: string }): {
+  problem: string | null;
+  codes: string[];
+} {
   if (res.status >= 500) return { problem: `status ${res.status}`, codes: [] };
-  if (!res.contentType.includes('json')) return { problem: `content-type ${res.contentType || '(none)'}`, codes: [] };
+  if (!res.contentType.includes('json'))
+    return { problem: `content-type ${res.contentType || '(none)'}`, codes: [] };
   let body: { data?: unknown; errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> };
   try {
     body = JSON.parse(res.text);
@@ -59,12 +73,20 @@ function judge(res: { status: number; contentType: string; text: string }): { pr
     return { problem: 'body is not JSON', codes: [] };
   }
   const errors = body.errors;
-  if (!Array.isArray(errors) || errors.length === 0) return { problem: `no errors (status ${res.status})`, codes: [] };
+  if (!Array.isArray(errors) || errors.length === 0)
+    return { problem: `no errors (status ${res.status})`, codes: [] };
   const codes = errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : ''));
   if (codes.some((c) => c === '')) return { problem: 'an error without a code', codes };
-  if (errors.some((e) => typeof e.message !== 'string' || e.message === '')) return { problem: 'an error without a message', codes };
-  if (codes.includes('INTERNAL_SERVER_ERROR')) return { problem: 'INTERNAL_SERVER_ERROR (an unexpected failure)', codes };
-  if (res.status === 200 && !codes.includes('BAD_USER_INPUT') && !codes.includes('NOT_FOUND') && !codes.includes('PERSISTED_QUERY_NOT_FOUND')) {
+  if (errors.some((e) => typeof e.message !== 'string' || e.message === ''))
+    return { problem: 'an error without a message', codes };
+  if (codes.includes('INTERNAL_SERVER_ERROR'))
+    return { problem: 'INTERNAL_SERVER_ERROR (an unexpected failure)', codes };
+  if (
+    res.status === 200 &&
+    !codes.includes('BAD_USER_INPUT') &&
+    !codes.includes('NOT_FOUND') &&
+    !codes.includes('PERSISTED_QUERY_NOT_FOUND')
+  ) {
     return { problem: `status 200 with ${codes.join(',')}`, codes };
   }
   return { problem: null, codes };
@@ -72,7 +94,10 @@ function judge(res: { status: number; contentType: string; text: string }): { pr
 
 /** Row counts of every table of the test keyspace. */
 async function rowCounts(): Promise<Record<string, number>> {
-  const tables = await app.client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [app.keyspace]);
+  const tables = await app.client.execute(
+    'SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?',
+    [app.keyspace],
+  );
   const counts: Record<string, number> = {};
   for (const { table_name: t } of tables.rows) {
     const rs = await app.client.execute(`SELECT COUNT(*) AS n FROM ${app.keyspace}.${t}`);
@@ -88,8 +113,12 @@ async function realCursors() {
     return JSON.stringify(res.data).match(/"endCursor":"([^"]+)"/)![1];
   };
   return {
-    lenaHistory: await page(`{ user(id: "${LENA}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`),
-    marcoHistory: await page(`{ user(id: "${MARCO}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`),
+    lenaHistory: await page(
+      `{ user(id: "${LENA}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`,
+    ),
+    marcoHistory: await page(
+      `{ user(id: "${MARCO}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`,
+    ),
     lenaForYou: await page(`{ user(id: "${LENA}") { forYou(first: 1) { pageInfo { endCursor } } } }`),
     genre: await page('{ contentByGenre(genre: "sci-fi", first: 1) { pageInfo { endCursor } } }'),
   };
@@ -98,11 +127,12 @@ async function realCursors() {
 describe('hostile input', () => {
   let cases: FuzzCase[];
   const outcomes: Outcome[] = [];
-  let writes: string[] = [];
+  const writes: string[] = [];
   let before: Record<string, number>;
   let homeBefore: unknown;
 
   beforeAll(async () => {
+    adminHeader = await app.authHeader();
     cases = buildFuzzCases(await realCursors());
     homeBefore = (await app.gql(HOME)).data;
     before = await rowCounts();
@@ -126,7 +156,13 @@ describe('hostile input', () => {
               const res = await send(app.url, c.request);
               outcomes.push({ category: c.category, name: c.name, status: res.status, ...judge(res) });
             } catch (err) {
-              outcomes.push({ category: c.category, name: c.name, status: null, problem: `no answer: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`, codes: [] });
+              outcomes.push({
+                category: c.category,
+                name: c.name,
+                status: null,
+                problem: `no answer: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
+                codes: [],
+              });
             }
           }),
         ),
@@ -145,20 +181,36 @@ describe('hostile input', () => {
       byCategory.set(o.category, row);
     }
     const lines = [...byCategory].map(
-      ([cat, r]) => `  ${cat.padEnd(22)} ${String(r.n).padStart(5)} requests, ${r.bad} not a clear error; statuses ${[...r.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
+      ([cat, r]) =>
+        `  ${cat.padEnd(22)} ${String(r.n).padStart(5)} requests, ${r.bad} not a clear error; statuses ${[...r.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
     );
     process.stderr.write(`\n[fuzz] ${outcomes.length} malformed requests\n${lines.join('\n')}\n`);
     const problems = outcomes.filter((o) => o.problem);
     if (problems.length) {
-      process.stderr.write(`[fuzz] not a clear error:\n${problems.map((o) => `  ${o.category} / ${o.name.slice(0, 60)}: ${o.problem} [${o.codes.join(',')}]`).join('\n')}\n`);
+      process.stderr.write(
+        `[fuzz] not a clear error:\n${problems.map((o) => `  ${o.category} / ${o.name.slice(0, 60)}: ${o.problem} [${o.codes.join(',')}]`).join('\n')}\n`,
+      );
     }
   }, 300_000);
 
   it('when the fuzz cases are built, then there are at least 1,000 of them in every required category', () => {
     expect(cases.length).toBeGreaterThanOrEqual(1000);
     expect(new Set(cases.map((c) => c.category))).toEqual(
-      new Set(['invalid JSON', 'wrong content type', 'wrong variable types', 'huge strings', 'deep nesting', 'alias bombs',
-        'fragment bombs', 'unknown fields', 'invalid UUIDs', 'first', 'forged cursors', 'oversized bodies', 'unicode']),
+      new Set([
+        'invalid JSON',
+        'wrong content type',
+        'wrong variable types',
+        'huge strings',
+        'deep nesting',
+        'alias bombs',
+        'fragment bombs',
+        'unknown fields',
+        'invalid UUIDs',
+        'first',
+        'forged cursors',
+        'oversized bodies',
+        'unicode',
+      ]),
     );
   });
 
@@ -202,25 +254,43 @@ describe('hostile input the fuzz run found (each refused before any CQL)', () =>
   }
 
   it('when a representation names a type that is not an entity, then BAD_USER_INPUT', async () => {
-    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'Nope', id: LENA }] })).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 200 });
+    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'Nope', id: LENA }] })).toEqual({
+      codes: ['BAD_USER_INPUT'],
+      statements: 0,
+      status: 200,
+    });
   });
 
   it('when a representation lacks its key field, then BAD_USER_INPUT', async () => {
-    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'User' }] })).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 200 });
+    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'User' }] })).toEqual({
+      codes: ['BAD_USER_INPUT'],
+      statements: 0,
+      status: 200,
+    });
   });
 
   it("when a representation's id is not a UUID, then BAD_USER_INPUT", async () => {
-    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'User', id: 'not-a-uuid' }] })).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 200 });
+    expect(await refusedWithoutCql(ENTITIES, { r: [{ __typename: 'User', id: 'not-a-uuid' }] })).toEqual({
+      codes: ['BAD_USER_INPUT'],
+      statements: 0,
+      status: 200,
+    });
   });
 
   it('when more than 1,000 representations are sent, then BAD_USER_INPUT', async () => {
     const r = Array.from({ length: 1001 }, () => ({ __typename: 'User', id: LENA }));
-    expect(await refusedWithoutCql(ENTITIES, { r })).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 200 });
+    expect(await refusedWithoutCql(ENTITIES, { r })).toEqual({
+      codes: ['BAD_USER_INPUT'],
+      statements: 0,
+      status: 200,
+    });
   });
 
   it('when an e-mail is longer than 254 characters, then BAD_USER_INPUT (not a Cassandra key-length error)', async () => {
     const e = `${'a'.repeat(250)}@example.com`;
-    expect(await refusedWithoutCql('query ($e: EmailAddress!) { userByEmail(email: $e) { name } }', { e })).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 400 });
+    expect(
+      await refusedWithoutCql('query ($e: EmailAddress!) { userByEmail(email: $e) { name } }', { e }),
+    ).toEqual({ codes: ['BAD_USER_INPUT'], statements: 0, status: 400 });
   });
 
   it('when a UUID has an unbalanced brace, then BAD_USER_INPUT', async () => {
@@ -233,7 +303,10 @@ describe('hostile input the fuzz run found (each refused before any CQL)', () =>
       `{ user(id: "${LENA}") { recentlyWatched(first: 1) { pageInfo { endCursor } } } }`,
     );
     const cursor = `${first.data!.user.recentlyWatched.pageInfo.endCursor}\u200b`;
-    const res = await app.gql(`query ($a: String) { user(id: "${LENA}") { recentlyWatched(first: 1, after: $a) { edges { cursor } } } }`, { a: cursor });
+    const res = await app.gql(
+      `query ($a: String) { user(id: "${LENA}") { recentlyWatched(first: 1, after: $a) { edges { cursor } } } }`,
+      { a: cursor },
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -242,8 +315,22 @@ describe('hostile input the fuzz run found (each refused before any CQL)', () =>
     expect([res.status, res.errors?.[0].extensions?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
   });
 
+  it('when operationName names no operation of the document, then 400 OPERATION_RESOLUTION_FAILURE (not a 500)', async () => {
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+    });
+    const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect([res.status, body.errors[0].extensions.code]).toEqual([400, 'OPERATION_RESOLUTION_FAILURE']);
+  });
+
   it('when the content type is application/jsonp, then the body is not taken as JSON: 400 BAD_REQUEST', async () => {
-    const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/jsonp' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jsonp' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect([res.status, body.errors[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
   });

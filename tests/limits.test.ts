@@ -20,9 +20,17 @@ async function serverWith(env: Record<string, string>): Promise<string> {
     LOG_LEVEL: 'silent',
     CASSANDRA_CONTACT_POINTS: '127.0.0.1',
     CURSOR_SECRET: 'a-secret-of-at-least-16-chars',
+    AUTH_JWT_SECRET: 'a-test-secret-that-is-not-the-development-one',
     ...env,
   });
-  const noDatabase = new Proxy({}, { get: () => { throw new Error('no database in this test'); } });
+  const noDatabase = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('no database in this test');
+      },
+    },
+  );
   const server = await createServer({ config, repos: noDatabase as never, log: createLogger('silent') });
   servers.push(server);
   return server.listen(0, '127.0.0.1');
@@ -95,7 +103,11 @@ describe('query limits (graphql-armor rules, graphql-js token limit)', () => {
       query: `{ user(id: "${LENA}") { recentlyWatched(first: 100) { edges { node { title content { title } } } } } }`,
     });
     expect(res.status).toBe(400);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 1000 });
+    expect(res.errors?.[0].extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'cost',
+      max: 1000,
+    });
   });
 
   it('when a document has more tokens than GRAPHQL_MAX_TOKENS, then parsing stops with GRAPHQL_PARSE_FAILED', async () => {

@@ -27,10 +27,11 @@ function logged(): Array<Record<string, unknown>> {
   return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** POSTs as an administrator (every field readable), like `app.gql`, but returns the raw response too. */
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(app.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await app.authHeader()), ...headers },
     body: JSON.stringify(body),
   });
   return { res, body: (await res.json()) as GraphQLResponse };
@@ -94,7 +95,10 @@ describe('/health and /ready', () => {
     try {
       const url = (await server.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
       const res = await fetch(`${url}/ready`);
-      expect([res.status, await res.json()]).toEqual([503, { status: 'unavailable', reason: 'Cassandra unreachable' }]);
+      expect([res.status, await res.json()]).toEqual([
+        503,
+        { status: 'unavailable', reason: 'Cassandra unreachable' },
+      ]);
     } finally {
       await server.stop();
       await client.shutdown();
@@ -119,12 +123,16 @@ describe('/metrics', () => {
   it('when resolvers read Cassandra, then the statements are counted', async () => {
     const before = sample(await metrics(), 'cql_statements_total', { kind: 'statement', outcome: 'ok' }) ?? 0;
     const n = await app.countStatements(() => post({ query: `{ user(id: "${LENA}") { name } }` }));
-    expect(sample(await metrics(), 'cql_statements_total', { kind: 'statement', outcome: 'ok' })).toBe(before + n);
+    expect(sample(await metrics(), 'cql_statements_total', { kind: 'statement', outcome: 'ok' })).toBe(
+      before + n,
+    );
   });
 
   it('when titles are loaded through the content loader, then the batch size is observed', async () => {
     const before = sample(await metrics(), 'dataloader_batch_size_count', { loader: 'content' }) ?? 0;
-    await post({ query: `{ user(id: "${LENA}") { recentlyWatched(first: 5) { edges { node { content { genre } } } } } }` });
+    await post({
+      query: `{ user(id: "${LENA}") { recentlyWatched(first: 5) { edges { node { content { genre } } } } } }`,
+    });
     expect(sample(await metrics(), 'dataloader_batch_size_count', { loader: 'content' })).toBe(before + 1);
   });
 
@@ -141,7 +149,9 @@ describe('request logs and request ids', () => {
   it('when a request is handled, then one JSON line has its id, operation name, duration and statement count', async () => {
     let res!: Response;
     const statements = await app.countStatements(async () => {
-      ({ res } = await post({ query: `query LoggedOp { user(id: "${LENA}") { continueWatching(first: 5) { title } } }` }));
+      ({ res } = await post({
+        query: `query LoggedOp { user(id: "${LENA}") { continueWatching(first: 5) { title } } }`,
+      }));
     });
     const requestId = res.headers.get('x-request-id');
     const line = logged().filter((l) => l.msg === 'request' && l.requestId === requestId);
@@ -151,22 +161,35 @@ describe('request logs and request ids', () => {
   });
 
   it('when the client sends an x-request-id, then the same id is in the response header, every error and the log line', async () => {
-    const { res, body } = await post({ query: '{ user(id: "1234") { name } }' }, { 'x-request-id': 'gateway-abc-123' });
+    const { res, body } = await post(
+      { query: '{ user(id: "1234") { name } }' },
+      { 'x-request-id': 'gateway-abc-123' },
+    );
     expect(res.headers.get('x-request-id')).toBe('gateway-abc-123');
     expect(body.errors?.[0].extensions?.requestId).toBe('gateway-abc-123');
     expect(logged().some((l) => l.msg === 'request' && l.requestId === 'gateway-abc-123')).toBe(true);
   });
 
   it('when a request failed before GraphQL ran (invalid JSON), then its error still carries the request id', async () => {
-    const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     const body = (await res.json()) as GraphQLResponse;
     expect(res.status).toBe(400);
-    expect(body.errors?.[0].extensions).toEqual({ code: 'BAD_REQUEST', requestId: res.headers.get('x-request-id') });
+    expect(body.errors?.[0].extensions).toEqual({
+      code: 'BAD_REQUEST',
+      requestId: res.headers.get('x-request-id'),
+    });
   });
 
   it('when requests carry e-mails and tokens, then neither appears in any log line', async () => {
     await post(
-      { query: 'query ($e: EmailAddress!) { userByEmail(email: $e) { name } }', variables: { e: 'lena@example.com' } },
+      {
+        query: 'query ($e: EmailAddress!) { userByEmail(email: $e) { name } }',
+        variables: { e: 'lena@example.com' },
+      },
       { authorization: 'Bearer secret-token-value' },
     );
     await post({ query: '{ userByEmail(email: "nobody-here@example.org") { name } }' });

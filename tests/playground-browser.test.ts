@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { EXAMPLES } from '../playground/src/examples';
+import { DEMO_USER_LENA, EXAMPLES } from '../playground/src/examples';
 import { createTestApp, type TestApp } from './support/app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -91,6 +91,16 @@ type PageGlobals = {
   };
 };
 
+/** The text of the Headers editor (the second editor of the tools pane; CodeMirror keeps it on its instance). */
+async function headerEditorValue(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as PageGlobals).document
+        .querySelector('section.graphiql-editor-tool > .graphiql-editor:nth-child(2) .CodeMirror')
+        ?.CodeMirror?.getValue() ?? '',
+  );
+}
+
 /**
  * Runs the active tab and returns the full text of the result pane once it holds data or errors. The predicate runs in the page
  * as a function, not a string (the page's CSP forbids evaluating strings); CodeMirror 5 keeps its instance on its
@@ -168,6 +178,7 @@ describe('playground in a browser (Chromium, offline)', () => {
         'GET /playground/',
         'GET /playground/app.js',
         'GET /playground/app.css',
+        'GET /playground/config.json',
         'POST /graphql',
       ]),
     );
@@ -176,13 +187,32 @@ describe('playground in a browser (Chromium, offline)', () => {
     expect(problems.filter((p) => p.includes('Content Security Policy'))).toEqual([]);
   });
 
+  it('when the playground opens in development, then the Headers pane holds a token for Lena and queries carry it', async () => {
+    const { page } = await openPlayground();
+    const headers = JSON.parse(await headerEditorValue(page)) as { Authorization: string };
+    expect(headers.Authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    const claims = JSON.parse(Buffer.from(headers.Authorization.split('.')[1], 'base64url').toString()) as {
+      sub: string;
+      scope?: string;
+    };
+    expect(claims.sub).toBe(DEMO_USER_LENA);
+    expect(claims.scope).toBeUndefined(); // Lena's own token, not an administrator's
+    const sent = page.waitForRequest((r) => r.url().endsWith('/graphql') && r.method() === 'POST');
+    await runAndWaitForResult(page);
+    expect((await sent).headers().authorization).toBe(headers.Authorization);
+  });
+
   it('when a header is typed into the header editor, then the query is sent with that header', async () => {
     const { page } = await openPlayground();
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    const { Authorization } = JSON.parse(await headerEditorValue(page)) as { Authorization: string };
     await page.locator('section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').click();
-    await page.keyboard.insertText('{"x-request-id": "from-the-playground"}');
+    // Replace the pre-filled headers with the token plus one more header.
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(JSON.stringify({ Authorization, 'x-request-id': 'from-the-playground' }));
     const sent = page.waitForRequest((r) => r.url().endsWith('/graphql') && r.method() === 'POST');
     await runAndWaitForResult(page);
     expect((await sent).headers()['x-request-id']).toBe('from-the-playground');
+    expect((await sent).headers().authorization).toBe(Authorization);
   });
 });

@@ -26,6 +26,7 @@ async function staticServer(env: Record<string, string>): Promise<{ server: AppS
     LOG_LEVEL: 'silent',
     CASSANDRA_CONTACT_POINTS: '127.0.0.1',
     CURSOR_SECRET: 'a-secret-of-at-least-16-chars',
+    AUTH_JWT_SECRET: 'a-test-secret-that-is-not-the-development-one',
     ...env,
   });
   const server = await createServer({ config, repos: {} as never, log: createLogger('silent') });

@@ -1,12 +1,16 @@
 import { runRecommendJob } from '../src/jobs/recommend';
-import { createTestApp, type TestApp } from './support/app';
+import { createLogger } from '../src/logger';
+import { createServer, type AppServer } from '../src/server';
+import { createTestApp, type GraphQLResponse, type TestApp } from './support/app';
 import {
   ANA,
   ANA_WATCHED,
+  NINA,
   quiet,
   SCI_FI_FAN_IDS,
   seedRecommenderFixture,
   title,
+  user,
 } from './support/recommender-fixture';
 
 jest.setTimeout(180_000);
@@ -30,14 +34,53 @@ async function forYouIds(app: TestApp, userId: string): Promise<string[]> {
   return res.data!.user.forYou.edges.map((e) => e.node.content!.id);
 }
 
-describe('with the job’s model persisted', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp();
-    await seedRecommenderFixture(app);
-    await runRecommendJob(app.repos, quiet);
+// One keyspace for the file: the first block runs before the job has published a model, the second after.
+let app: TestApp;
+/** A second server over the same keyspace and repositories, with REFRESH_ON_WATCH=true. */
+let onWatch: { server: AppServer; url: string };
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedRecommenderFixture(app);
+  const server = await createServer({
+    config: { ...app.config, refreshOnWatch: true },
+    repos: app.repos,
+    client: app.client,
+    log: createLogger('silent'),
   });
-  afterAll(() => app.close());
+  onWatch = { server, url: await server.listen(0, '127.0.0.1') };
+});
+afterAll(async () => {
+  await onWatch?.server.stop();
+  await app?.close();
+});
+
+async function gqlOnWatch<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  const res = await fetch(onWatch.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GraphQLResponse<T>;
+}
+
+describe('before the job has published a model', () => {
+  it('when refreshRecommendations is called, then FAILED_PRECONDITION (MODEL_NOT_TRAINED), and recordWatch with REFRESH_ON_WATCH still records', async () => {
+    const res = await app.gql(REFRESH, { u: ANA });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      detail: 'MODEL_NOT_TRAINED',
+    });
+    const rec = await gqlOnWatch(RECORD_WATCH, { u: NINA, c: title('C4'), at: new Date().toISOString() });
+    expect(rec.errors).toBeUndefined();
+    expect((await app.repos.trainingData.interactionsOf(NINA)).map((r) => r.contentId)).toEqual([
+      title('C4'),
+    ]);
+  });
+});
+
+describe('with the job’s model persisted', () => {
+  beforeAll(() => runRecommendJob(app.repos, quiet));
 
   it('when a user watches a recommended title and refreshRecommendations runs, then forYou drops it at once and stays full', async () => {
     const before = await forYouIds(app, ANA);
@@ -127,33 +170,14 @@ describe('with the job’s model persisted', () => {
       }
     }
   });
-});
 
-describe('with REFRESH_ON_WATCH=true', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ env: { REFRESH_ON_WATCH: 'true' } });
-    await seedRecommenderFixture(app);
-  });
-  afterAll(() => app.close());
-
-  it('when no model has been published, then refreshRecommendations is FAILED_PRECONDITION and recordWatch still records', async () => {
-    const res = await app.gql(REFRESH, { u: ANA });
-    expect(res.errors?.[0]?.extensions).toMatchObject({
-      code: 'FAILED_PRECONDITION',
-      detail: 'MODEL_NOT_TRAINED',
-    });
-    const rec = await app.gql(RECORD_WATCH, { u: ANA, c: title('C4'), at: new Date().toISOString() });
-    expect(rec.errors).toBeUndefined();
-  });
-
-  it('when recordWatch records a watch, then the payload’s forYou already reflects it', async () => {
-    await runRecommendJob(app.repos, quiet);
-    const watched = (await forYouIds(app, ANA))[0];
-    const rec = await app.gql<{ recordWatch: { user: { forYou: { edges: Array<{ node: Rec }> } } } }>(
+  it('when recordWatch runs with REFRESH_ON_WATCH=true, then the payload’s forYou already reflects the watch', async () => {
+    const viewer = user('scifi2');
+    const watched = (await forYouIds(app, viewer))[0];
+    const rec = await gqlOnWatch<{ recordWatch: { user: { forYou: { edges: Array<{ node: Rec }> } } } }>(
       RECORD_WATCH,
       {
-        u: ANA,
+        u: viewer,
         c: watched,
         at: new Date().toISOString(),
       },

@@ -1,5 +1,6 @@
 import { Client, policies } from 'cassandra-driver';
 import { clientOptions } from '../src/cassandra/client';
+import { ServiceRetryPolicy } from '../src/cassandra/retry';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { createRepositories } from '../src/repositories';
@@ -11,8 +12,16 @@ const servers: AppServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
 async function post(url: string, query: string): Promise<GraphQLResponse & { requestId: string | null }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return { ...((await res.json()) as GraphQLResponse), status: res.status, requestId: res.headers.get('x-request-id') };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    ...((await res.json()) as GraphQLResponse),
+    status: res.status,
+    requestId: res.headers.get('x-request-id'),
+  };
 }
 
 describe('driver options', () => {
@@ -26,11 +35,17 @@ describe('driver options', () => {
   it('when nothing is configured, then idempotent statements get speculative executions after 200 ms', () => {
     const policy = clientOptions(cfg(), ['127.0.0.1']).policies?.speculativeExecution;
     expect(policy).toBeInstanceOf(policies.speculativeExecution.ConstantSpeculativeExecutionPolicy);
-    expect(policy!.getOptions()).toEqual(new Map<string, unknown>([['delay', 200], ['maxSpeculativeExecutions', 2]]));
+    expect(policy!.getOptions()).toEqual(
+      new Map<string, unknown>([
+        ['delay', 200],
+        ['maxSpeculativeExecutions', 2],
+      ]),
+    );
   });
 
   it('when CASSANDRA_SPECULATIVE_MAX=0, then there are no speculative executions', () => {
-    const policy = clientOptions(cfg({ CASSANDRA_SPECULATIVE_MAX: '0' }), ['127.0.0.1']).policies?.speculativeExecution;
+    const policy = clientOptions(cfg({ CASSANDRA_SPECULATIVE_MAX: '0' }), ['127.0.0.1']).policies
+      ?.speculativeExecution;
     expect(policy).toBeInstanceOf(policies.speculativeExecution.NoSpeculativeExecutionPolicy);
   });
 
@@ -40,7 +55,45 @@ describe('driver options', () => {
   });
 
   it('when CASSANDRA_REQUEST_TIMEOUT_MS is set, then it is the driver read timeout', () => {
-    expect(clientOptions(cfg({ CASSANDRA_REQUEST_TIMEOUT_MS: '1234' }), ['127.0.0.1']).socketOptions?.readTimeout).toBe(1234);
+    expect(
+      clientOptions(cfg({ CASSANDRA_REQUEST_TIMEOUT_MS: '1234' }), ['127.0.0.1']).socketOptions?.readTimeout,
+    ).toBe(1234);
+  });
+});
+
+describe('retry policy (src/cassandra/retry.ts)', () => {
+  const policy = new ServiceRetryPolicy();
+  const info = (nbRetry: number) => ({ nbRetry }) as never;
+  // The driver's RetryPolicy.retryDecision (not in its typings).
+  const { rethrow: RETHROW, retry: RETRY } = (
+    policies.retry.RetryPolicy as unknown as { retryDecision: { rethrow: number; retry: number } }
+  ).retryDecision;
+
+  it('when a logged batch timed out writing its batch log (not applied), then it is retried 4 times on the same coordinator', () => {
+    const decisions = [0, 1, 2, 3, 4].map((n) =>
+      policy.onWriteTimeout(info(n), 0x06 as never, 1, 2, 'BATCH_LOG'),
+    );
+    expect(decisions.map((d) => [d.decision, (d as { useCurrentHost?: boolean }).useCurrentHost])).toEqual([
+      [RETRY, true],
+      [RETRY, true],
+      [RETRY, true],
+      [RETRY, true],
+      [RETHROW, undefined],
+    ]);
+  });
+
+  it('when a conditional (CAS) write timed out, then it is never retried', () => {
+    expect(policy.onWriteTimeout(info(0), 0x06 as never, 1, 2, 'CAS').decision).toBe(RETHROW);
+  });
+
+  it('when a read timed out, then it is retried once', () => {
+    const d = [0, 1].map((n) => policy.onReadTimeout(info(n), 0x06 as never, 1, 2, false).decision);
+    expect(d).toEqual([RETRY, RETHROW]);
+  });
+
+  it('when nothing is configured, then the driver uses this policy', () => {
+    const cfg = loadConfig({ CASSANDRA_CONTACT_POINTS: '127.0.0.1' }).cassandra;
+    expect(clientOptions(cfg, ['127.0.0.1']).policies?.retry).toBeInstanceOf(ServiceRetryPolicy);
   });
 });
 
@@ -54,8 +107,14 @@ describe('idempotence of the read API', () => {
   it('when the whole read API runs, then every statement it issues is marked idempotent (so it may be retried and speculated)', async () => {
     const calls: Array<{ query: string; idempotent: unknown }> = [];
     const original = app.client.execute;
-    const spy = jest.spyOn(app.client, 'execute').mockImplementation(function (this: Client, ...args: unknown[]) {
-      calls.push({ query: String(args[0]), idempotent: (args[2] as { isIdempotent?: boolean } | undefined)?.isIdempotent });
+    const spy = jest.spyOn(app.client, 'execute').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      calls.push({
+        query: String(args[0]),
+        idempotent: (args[2] as { isIdempotent?: boolean } | undefined)?.isIdempotent,
+      });
       return (original as (...a: unknown[]) => Promise<unknown>).apply(this, args) as never;
     } as never);
     try {
@@ -79,7 +138,12 @@ describe('driver errors and the request deadline', () => {
   it('when Cassandra cannot be reached, then a query gets SERVICE_UNAVAILABLE with retryable: true and the request id, no driver text', async () => {
     const config = testConfig({ CASSANDRA_KEYSPACE: 'nowhere' });
     const client = new Client({ contactPoints: ['127.0.0.1:1'], localDataCenter: 'datacenter1' });
-    const server = await createServer({ config, repos: createRepositories(client, config), client, log: createLogger('silent') });
+    const server = await createServer({
+      config,
+      repos: createRepositories(client, config),
+      client,
+      log: createLogger('silent'),
+    });
     servers.push(server);
     try {
       const url = await server.listen(0, '127.0.0.1');
@@ -97,7 +161,11 @@ describe('driver errors and the request deadline', () => {
   });
 
   it('when a database call never answers, then the client gets 503 SERVICE_UNAVAILABLE once REQUEST_DEADLINE_MS passed', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', CASSANDRA_CONTACT_POINTS: '127.0.0.1', REQUEST_DEADLINE_MS: '300' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      CASSANDRA_CONTACT_POINTS: '127.0.0.1',
+      REQUEST_DEADLINE_MS: '300',
+    });
     const never = new Promise<never>(() => undefined);
     const repos = { users: { getById: () => never } };
     const server = await createServer({ config, repos: repos as never, log: createLogger('silent') });
@@ -105,6 +173,10 @@ describe('driver errors and the request deadline', () => {
     const url = await server.listen(0, '127.0.0.1');
     const res = await post(url, `{ user(id: "${LENA}") { name } }`);
     expect(res.status).toBe(503);
-    expect(res.errors?.[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, requestId: res.requestId });
+    expect(res.errors?.[0].extensions).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      requestId: res.requestId,
+    });
   });
 });

@@ -111,13 +111,19 @@ describe('npm start and SIGTERM', () => {
     child.stderr.on('data', (d) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await until(() => /GraphQL endpoint: (\S+)/.test(stdout) || child.exitCode !== null, 'the server to listen');
+      await until(
+        () => /GraphQL endpoint: (\S+)/.test(stdout) || child.exitCode !== null,
+        'the server to listen',
+      );
       const url = /GraphQL endpoint: (\S+)/.exec(stdout)?.[1];
       if (!url) throw new Error(`the service did not start:\n${stderr}`);
       const port = Number(new URL(url).port);
       const req = halfSentRequest(port);
       await until(
-        async () => /^graphql_requests_in_flight 1$/m.test(await (await fetch(url.replace('/graphql', '/metrics'))).text()),
+        async () =>
+          /^graphql_requests_in_flight 1$/m.test(
+            await (await fetch(url.replace('/graphql', '/metrics'))).text(),
+          ),
         'the request to be in flight',
       );
       child.kill('SIGTERM');

@@ -7,6 +7,7 @@ export function benchEnv(keyspace: string, extra: Record<string, string> = {}): 
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     CURSOR_SECRET: 'benchmark-cursor-secret-0123456789',
+    AUTH_JWT_SECRET: 'benchmark-jwt-secret-0123456789-0123456789',
     CASSANDRA_CONTACT_POINTS: BENCH_CONTACT_POINT,
     CASSANDRA_REPLICATION_FACTOR: '1',
     CASSANDRA_KEYSPACE: keyspace,

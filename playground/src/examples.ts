@@ -1,7 +1,8 @@
 /**
  * The operations the playground opens with, one tab each. Every one is validated against schema.graphql by
  * tests/playground.test.ts, so an example can never drift from the schema. The ids are the seeded demo's
- * (src/seed/demo-data.ts; kept literal here because this file is bundled for the browser).
+ * (src/seed/demo-data.ts; kept literal here because this file is bundled for the browser). In development the Headers
+ * pane starts with a token for Lena (src/playground.ts), so her examples run as her.
  */
 export const DEMO_USER_LENA = 'aaaa1111-1111-1111-1111-111111111111';
 /** contentId('neon-shadows') and contentId('the-last-algorithm'). */
@@ -97,16 +98,17 @@ query TopPicksByGenre($genre: String = "sci-fi", $first: Int = 10) {
     variables: { genre: 'sci-fi' },
   },
   {
-    name: 'UsersWhoLikeSciFi',
-    query: `# Users who list sci-fi among their preferred genres (a SAI
-# index read), page by page.
-query UsersWhoLikeSciFi($first: Int = 10, $after: String) {
-  usersWhoLike(genre: "sci-fi", first: $first, after: $after) {
+    name: 'BrowseSciFi',
+    query: `# The sci-fi titles of the catalog (a SAI index read), page
+# by page. The catalog is public: this runs without a token too
+# (remove the Authorization header in the Headers pane).
+query BrowseSciFi($first: Int = 5, $after: String) {
+  contentByGenre(genre: "sci-fi", first: $first, after: $after) {
     edges {
       node {
-        id
-        name
-        preferredGenres
+        title
+        releaseYear
+        ratingAvg
       }
     }
     pageInfo {

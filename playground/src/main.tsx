@@ -10,10 +10,18 @@ import { EXAMPLES } from './examples';
 const endpoint = new URL('../graphql', window.location.href).toString();
 const fetcher = createGraphiQLFetcher({ url: endpoint });
 
-const defaultTabs = EXAMPLES.map((e) => ({
-  query: e.query,
-  variables: e.variables ? JSON.stringify(e.variables, null, 2) : undefined,
-}));
+/**
+ * What the service tells the page before it renders (config.json next to the page): in development, the Headers pane
+ * starts with `{"Authorization": "Bearer <a token for the demo user Lena>"}`, so the examples run as her.
+ */
+async function pageConfig(): Promise<{ headers?: Record<string, string> }> {
+  try {
+    const res = await fetch(new URL('config.json', window.location.href), { cache: 'no-store' });
+    return res.ok ? ((await res.json()) as { headers?: Record<string, string> }) : {};
+  } catch {
+    return {};
+  }
+}
 
 // GraphiQL 4 fills the editors of the first tab from its `query`/`variables` props (or what it stored), not from
 // `defaultTabs`: on a first visit, with nothing stored yet, it is handed the first example's variables as well.
@@ -25,13 +33,23 @@ function firstVisit(): boolean {
   }
 }
 
-createRoot(document.getElementById('graphiql')!).render(
-  <GraphiQL
-    fetcher={fetcher}
-    defaultTabs={defaultTabs}
-    variables={firstVisit() ? defaultTabs[0].variables : undefined}
-    defaultEditorToolsVisibility="variables"
-    isHeadersEditorEnabled
-    shouldPersistHeaders={false}
-  />,
-);
+void pageConfig().then(({ headers }) => {
+  const defaultHeaders =
+    headers && Object.keys(headers).length ? JSON.stringify(headers, null, 2) : undefined;
+  const defaultTabs = EXAMPLES.map((e) => ({
+    query: e.query,
+    variables: e.variables ? JSON.stringify(e.variables, null, 2) : undefined,
+    headers: defaultHeaders,
+  }));
+  createRoot(document.getElementById('graphiql')!).render(
+    <GraphiQL
+      fetcher={fetcher}
+      defaultTabs={defaultTabs}
+      variables={firstVisit() ? defaultTabs[0].variables : undefined}
+      defaultHeaders={defaultHeaders}
+      defaultEditorToolsVisibility="variables"
+      isHeadersEditorEnabled
+      shouldPersistHeaders={false}
+    />,
+  );
+});

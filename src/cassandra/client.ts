@@ -140,7 +140,10 @@ export function clientOptions(
         false,
       ),
     },
-    protocolOptions: { maxSchemaAgreementWaitSeconds: 20, ...(sharedPort(contactPoints) ? { port: sharedPort(contactPoints) } : {}) },
+    protocolOptions: {
+      maxSchemaAgreementWaitSeconds: 20,
+      ...(sharedPort(contactPoints) ? { port: sharedPort(contactPoints) } : {}),
+    },
     ...(opts.counter ? { requestTracker: opts.counter } : {}),
   };
 }

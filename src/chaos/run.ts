@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'cassandra-driver';
 import { createClient } from '../cassandra/client';
+import { mintToken } from '../auth/jwt';
 import { connectAndMigrate } from '../cassandra/connect';
-import { LocalCassandra, type LocalCassandraStartResult } from '../cassandra/local';
+import { LocalCassandra } from '../cassandra/local';
 import { loadConfig, type Config } from '../config';
 import { createLogger } from '../logger';
 import { createRepositories, type Repositories } from '../repositories';
@@ -89,6 +90,8 @@ export interface ChaosReport {
   load: {
     total: number;
     failed: number;
+    /** Of the failed operations, those that also failed when retried once (only errors marked retryable are retried). */
+    failedAfterRetry: number;
     byPhase: Record<Phase, OpCounts>;
     byOp: Record<Op, OpCounts>;
     /** A few failure messages, for diagnosis. */
@@ -97,7 +100,13 @@ export interface ChaosReport {
     /** Operations per second over the whole load. */
     rate: number;
   };
-  readBack: { sessionsAcked: number; sessionsFound: number; missing: string[]; ratingTitles: number; ratingMismatches: string[] };
+  readBack: {
+    sessionsAcked: number;
+    sessionsFound: number;
+    missing: string[];
+    ratingTitles: number;
+    ratingMismatches: string[];
+  };
   twoDown: {
     killedNode: number;
     requests: number;
@@ -108,7 +117,12 @@ export interface ChaosReport {
     maxMs: number;
     deadlineMs: number;
   };
-  recovery: { restartMs: number; fullServiceMs: number | null; probesBeforeFullService: number; hostsUp: number };
+  recovery: {
+    restartMs: number;
+    fullServiceMs: number | null;
+    probesBeforeFullService: number;
+    hostsUp: number;
+  };
   passed: boolean;
   problems: string[];
 }
@@ -131,12 +145,18 @@ interface GqlResult {
   hung?: boolean;
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, timeoutMs: number): Promise<GqlResult> {
+async function gql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<GqlResult> {
   const t0 = performance.now();
   try {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -152,11 +172,22 @@ async function gql(url: string, query: string, variables: Record<string, unknown
       codes: errors.map((e) => e.extensions?.code ?? '(none)'),
       retryable: errors.length > 0 && errors.every((e) => e.extensions?.retryable === true),
       data: body.data,
-      error: errors.length ? `${res.status} ${errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ')}` : undefined,
+      error: errors.length
+        ? `${res.status} ${errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ')}`
+        : undefined,
     };
   } catch (err) {
     const hung = (err as Error).name === 'TimeoutError';
-    return { ok: false, status: 0, ms: performance.now() - t0, codes: [], retryable: false, data: null, error: `${hung ? 'no answer' : 'network'}: ${(err as Error).message}`, hung };
+    return {
+      ok: false,
+      status: 0,
+      ms: performance.now() - t0,
+      codes: [],
+      retryable: false,
+      data: null,
+      error: `${hung ? 'no answer' : 'network'}: ${(err as Error).message}`,
+      hung,
+    };
   }
 }
 
@@ -201,28 +232,52 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
       ...process.env,
       LOG_LEVEL: 'info',
       ...o.env,
+      // Development tokens (the built-in secret, or AUTH_JWT_SECRET): the load acts as each user, with their token.
+      NODE_ENV: 'test',
+      AUTH_JWKS_URL: '',
       CASSANDRA_CONTACT_POINTS: started.contactPoints.map((h) => `${h}:${o.nativePort}`).join(','),
       CASSANDRA_REPLICATION_FACTOR: '3',
       CASSANDRA_KEYSPACE: keyspace,
       SEED_DEMO_DATA: 'false',
     });
-    log(`cluster up in ${(started.elapsedMs / 1000).toFixed(1)} s (pids ${started.pids.join(', ')}); keyspace ${keyspace}, RF=3, ${config.cassandra.consistency}`);
+    log(
+      `cluster up in ${(started.elapsedMs / 1000).toFixed(1)} s (pids ${started.pids.join(', ')}); keyspace ${keyspace}, RF=3, ${config.cassandra.consistency}`,
+    );
     await waitForRing(config, 3, log);
-    const connected = await connectAndMigrate(config, config.cassandra.contactPoints!, { log: (l) => log(`[migrate] ${l}`) });
+    const connected = await connectAndMigrate(config, config.cassandra.contactPoints!, {
+      log: (l) => log(`[migrate] ${l}`),
+    });
     client = connected.client;
     const repos = createRepositories(client, config);
     const users = await seed(repos, o.extraUsers, log);
     const chaosTitles = await seedChaosTitles(repos);
+    const tokens = new Map<string, Record<string, string>>();
+    for (const u of users)
+      tokens.set(u, {
+        authorization: `Bearer ${await mintToken(config.auth, { userId: u, expiresIn: '2h' })}`,
+      });
+    const as = (userId: string) => tokens.get(userId)!;
     const logFile = path.join(o.baseDir, 'service.log');
-    const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-    server = await createServer({ config, repos, client, log: createLogger('info', { chaos: true }, logStream) });
+    const logStream = fs.createWriteStream(logFile, { flags: 'w' });
+    server = await createServer({
+      config,
+      repos,
+      client,
+      log: createLogger('info', { chaos: true }, logStream),
+    });
     const url = await server.listen(0, '127.0.0.1');
     log(`service at ${url} (JSON logs in ${logFile}); request deadline ${config.requestDeadlineMs} ms`);
 
     const mutations = buildSchema().getMutationType()?.getFields() ?? {};
     const writesVia: 'api' | 'repository' =
-      o.writes === 'auto' ? (mutations.recordWatch && mutations.rateContent ? 'api' : 'repository') : o.writes;
-    log(`writes through ${writesVia === 'api' ? 'the recordWatch and rateContent mutations' : 'HistoryRepository.recordWatch (no mutations in the schema)'}`);
+      o.writes === 'auto'
+        ? mutations.recordWatch && mutations.rateContent
+          ? 'api'
+          : 'repository'
+        : o.writes;
+    log(
+      `writes through ${writesVia === 'api' ? 'the recordWatch and rateContent mutations' : 'HistoryRepository.recordWatch (no mutations in the schema)'}`,
+    );
 
     const clientTimeout = config.requestDeadlineMs + 5_000;
     const titles = DEMO_TITLES.map((t) => ({ id: contentId(t.slug), title: t.title }));
@@ -231,43 +286,97 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     const acked: AckedSession[] = [];
     const lastRating = new Map<string, number>(); // `${user}|${title}` → rating (API mode)
 
-    /** One operation; resolves to an error message or null. Users are split between workers: one writer per user. */
-    const runOp = async (op: Op, userId: string): Promise<string | null> => {
+    interface Attempt {
+      error: string | null;
+      retryable: boolean;
+    }
+    /**
+     * One operation: its first attempt's error (null: success) and, when that error was marked retryable, the error of
+     * one retry 500 ms later with the same arguments (as a client honouring `extensions.retryable` would; writes carry
+     * an eventId, so a retry never records a second session). Users are split between workers: one writer per user.
+     */
+    const runOp = async (
+      op: Op,
+      userId: string,
+      retry = true,
+    ): Promise<{ error: string | null; afterRetry: string | null }> => {
       const rnd = Math.random();
+      let attempt: () => Promise<Attempt>;
+      let onSuccess = () => {};
       if (op === 'homeScreen' || op === 'recentlyWatched') {
-        const r = await gql(url, op === 'homeScreen' ? HOME : HISTORY, { id: userId }, clientTimeout);
-        return r.ok ? null : (r.error ?? `status ${r.status}`);
-      }
-      if (op === 'rate' && writesVia === 'api') {
+        attempt = async () => {
+          const r = await gql(
+            url,
+            op === 'homeScreen' ? HOME : HISTORY,
+            { id: userId },
+            clientTimeout,
+            as(userId),
+          );
+          return { error: r.ok ? null : (r.error ?? `status ${r.status}`), retryable: r.retryable };
+        };
+      } else if (op === 'rate' && writesVia === 'api') {
         const title = chaosTitles[Math.floor(rnd * chaosTitles.length)];
         const rating = 1 + Math.floor(Math.random() * 5);
-        const r = await gql(url, RATE, { u: userId, c: title, r: rating }, clientTimeout);
-        if (!r.ok) return r.error ?? `status ${r.status}`;
-        lastRating.set(`${userId}|${title}`, rating);
-        return null;
-      }
-      const t = titles[Math.floor(rnd * titles.length)];
-      const watchedAt = new Date(base + seq++);
-      const progressPct = 5 + Math.floor(Math.random() * 90);
-      const rating = op === 'rate' ? 1 + Math.floor(Math.random() * 5) : null;
-      const eventId = crypto.randomUUID();
-      if (writesVia === 'api') {
-        const r = await gql(url, RECORD, { u: userId, c: t.id, p: progressPct, at: watchedAt.toISOString(), e: eventId }, clientTimeout);
-        if (!r.ok) return r.error ?? `status ${r.status}`;
+        attempt = async () => {
+          const r = await gql(url, RATE, { u: userId, c: title, r: rating }, clientTimeout, as(userId));
+          return { error: r.ok ? null : (r.error ?? `status ${r.status}`), retryable: r.retryable };
+        };
+        onSuccess = () => lastRating.set(`${userId}|${title}`, rating);
       } else {
-        try {
-          await repos.history.recordWatch({ userId, contentId: t.id, title: t.title, watchedAt, progressPct, rating, eventId });
-        } catch (err) {
-          return `repository: ${(err as Error).message}`;
-        }
+        const t = titles[Math.floor(rnd * titles.length)];
+        const watchedAt = new Date(base + seq++);
+        const progressPct = 5 + Math.floor(Math.random() * 90);
+        const rating = op === 'rate' ? 1 + Math.floor(Math.random() * 5) : null;
+        const eventId = crypto.randomUUID();
+        attempt =
+          writesVia === 'api'
+            ? async () => {
+                const r = await gql(
+                  url,
+                  RECORD,
+                  { u: userId, c: t.id, p: progressPct, at: watchedAt.toISOString(), e: eventId },
+                  clientTimeout,
+                  as(userId),
+                );
+                return { error: r.ok ? null : (r.error ?? `status ${r.status}`), retryable: r.retryable };
+              }
+            : async () => {
+                try {
+                  await repos.history.recordWatch({
+                    userId,
+                    contentId: t.id,
+                    title: t.title,
+                    watchedAt,
+                    progressPct,
+                    rating,
+                    eventId,
+                  });
+                  return { error: null, retryable: false };
+                } catch (err) {
+                  return { error: `repository: ${(err as Error).message}`, retryable: true };
+                }
+              };
+        onSuccess = () =>
+          acked.push({ userId, contentId: t.id, watchedAt: watchedAt.toISOString(), progressPct, rating });
       }
-      acked.push({ userId, contentId: t.id, watchedAt: watchedAt.toISOString(), progressPct, rating });
-      return null;
+      const first = await attempt();
+      if (first.error === null) {
+        onSuccess();
+        return { error: null, afterRetry: null };
+      }
+      if (!retry || !first.retryable) return { error: first.error, afterRetry: first.error };
+      await sleep(500);
+      const second = await attempt();
+      if (second.error === null) onSuccess();
+      return { error: first.error, afterRetry: second.error };
     };
 
     // ---- load, one node SIGKILLed in the middle ---------------------------------------------------------------
     let phase: Phase = 'healthy';
-    const byPhase: Record<Phase, OpCounts> = { healthy: { ok: 0, failed: 0 }, 'one node down': { ok: 0, failed: 0 } };
+    const byPhase: Record<Phase, OpCounts> = {
+      healthy: { ok: 0, failed: 0 },
+      'one node down': { ok: 0, failed: 0 },
+    };
     const byOp: Record<Op, OpCounts> = {
       homeScreen: { ok: 0, failed: 0 },
       recentlyWatched: { ok: 0, failed: 0 },
@@ -275,6 +384,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
       rate: { ok: 0, failed: 0 },
     };
     const failures: string[] = [];
+    let failedAfterRetry = 0;
     let stop = false;
     const pickOp = (): Op => {
       const x = Math.random();
@@ -287,7 +397,8 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
         const op = pickOp();
         const at = phase;
         const t0 = performance.now();
-        const failure = await runOp(op, mine[Math.floor(Math.random() * mine.length)]);
+        const { error: failure, afterRetry } = await runOp(op, mine[Math.floor(Math.random() * mine.length)]);
+        if (afterRetry) failedAfterRetry += 1;
         latencies[at].push(performance.now() - t0);
         const bucket = failure ? 'failed' : 'ok';
         byPhase[at][bucket] += 1;
@@ -296,7 +407,9 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
       }
     };
     const loadStarted = Date.now();
-    log(`load: ${o.concurrency} concurrent operations (35% home screens, 25% recentlyWatched, 30% recordWatch, 10% rate)`);
+    log(
+      `load: ${o.concurrency} concurrent operations (35% home screens, 25% recentlyWatched, 30% recordWatch, 10% rate)`,
+    );
     const workers = Array.from({ length: o.concurrency }, (_, w) => worker(w));
     await sleep(o.healthyMs);
     const victim = started.nodes.find((n) => n.node === 2)!;
@@ -312,24 +425,43 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
       byPhase[ph].p50 = percentile(sorted, 0.5);
       byPhase[ph].p99 = percentile(sorted, 0.99);
     }
-    const total = byPhase.healthy.ok + byPhase.healthy.failed + byPhase['one node down'].ok + byPhase['one node down'].failed;
+    const total =
+      byPhase.healthy.ok +
+      byPhase.healthy.failed +
+      byPhase['one node down'].ok +
+      byPhase['one node down'].failed;
     const failed = byPhase.healthy.failed + byPhase['one node down'].failed;
-    log(`load done: ${total} operations, ${failed} failed (healthy ${byPhase.healthy.ok}/${byPhase.healthy.failed}, one down ${byPhase['one node down'].ok}/${byPhase['one node down'].failed} ok/failed)`);
+    log(
+      `load done: ${total} operations, ${failed} failed, ${failedAfterRetry} of them also on one retry (healthy ${byPhase.healthy.ok}/${byPhase.healthy.failed}, one down ${byPhase['one node down'].ok}/${byPhase['one node down'].failed} ok/failed)`,
+    );
 
     // ---- every acknowledged write, read back through the API (node2 still down) -------------------------------
     const sessionsAcked = acked.length;
-    const readBack = await readBackSessions(url, acked.slice(), clientTimeout);
+    const readBack = await readBackSessions(url, acked.slice(), clientTimeout, as);
     // A rating whose request failed may or may not have been applied: the aggregates are then not predictable.
     const ratingsComparable = writesVia === 'api' && byOp.rate.failed === 0;
-    const ratingMismatches = ratingsComparable ? await checkRatings(url, chaosTitles, lastRating, clientTimeout) : [];
-    log(`read back: ${readBack.found}/${sessionsAcked} acknowledged sessions found; ` +
-      (ratingsComparable ? `${ratingMismatches.length} rating mismatches over ${chaosTitles.length} titles` : 'rating aggregates not compared (a rate operation failed, its outcome is unknown)'));
+    const ratingMismatches = ratingsComparable
+      ? await checkRatings(url, chaosTitles, lastRating, clientTimeout)
+      : [];
+    log(
+      `read back: ${readBack.found}/${sessionsAcked} acknowledged sessions found; ` +
+        (ratingsComparable
+          ? `${ratingMismatches.length} rating mismatches over ${chaosTitles.length} titles`
+          : 'rating aggregates not compared (a rate operation failed, its outcome is unknown)'),
+    );
 
     // ---- two nodes down: clean SERVICE_UNAVAILABLE within the deadline, never a hang ------------------------
     const second = started.nodes.find((n) => n.node === 3)!;
     log(`SIGKILL node3 (pid ${second.pid}): two of three nodes down, LOCAL_QUORUM impossible`);
     process.kill(second.pid, 'SIGKILL');
-    const twoDown = { requests: 0, cleanUnavailable: 0, notClean: [] as string[], overDeadline: 0, hung: 0, maxMs: 0 };
+    const twoDown = {
+      requests: 0,
+      cleanUnavailable: 0,
+      notClean: [] as string[],
+      overDeadline: 0,
+      hung: 0,
+      maxMs: 0,
+    };
     const slack = 1_000;
     const twoDownUntil = Date.now() + o.twoDownMs;
     await Promise.all(
@@ -340,21 +472,36 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
           const t = titles[Math.floor(Math.random() * titles.length)];
           const r =
             x < 0.4
-              ? await gql(url, HOME, { id: userId }, clientTimeout)
+              ? await gql(url, HOME, { id: userId }, clientTimeout, as(userId))
               : x < 0.75 || writesVia !== 'api'
-                ? await gql(url, HISTORY, { id: userId }, clientTimeout)
-                : await gql(url, RECORD, { u: userId, c: t.id, p: 50, at: new Date(base + seq++).toISOString() }, clientTimeout);
+                ? await gql(url, HISTORY, { id: userId }, clientTimeout, as(userId))
+                : await gql(
+                    url,
+                    RECORD,
+                    { u: userId, c: t.id, p: 50, at: new Date(base + seq++).toISOString() },
+                    clientTimeout,
+                    as(userId),
+                  );
           twoDown.requests += 1;
           twoDown.maxMs = Math.max(twoDown.maxMs, r.ms);
           if (r.hung) twoDown.hung += 1;
           if (r.ms > config.requestDeadlineMs + slack) twoDown.overDeadline += 1;
-          const clean = (r.status === 200 || r.status === 503) && r.codes.length > 0 && r.codes.every((c) => c === 'SERVICE_UNAVAILABLE') && r.retryable;
+          const clean =
+            (r.status === 200 || r.status === 503) &&
+            r.codes.length > 0 &&
+            r.codes.every((c) => c === 'SERVICE_UNAVAILABLE') &&
+            r.retryable;
           if (clean) twoDown.cleanUnavailable += 1;
-          else if (twoDown.notClean.length < 20) twoDown.notClean.push(r.error ?? `status ${r.status}, data ${JSON.stringify(r.data).slice(0, 80)}`);
+          else if (twoDown.notClean.length < 20)
+            twoDown.notClean.push(
+              r.error ?? `status ${r.status}, data ${JSON.stringify(r.data).slice(0, 80)}`,
+            );
         }
       }),
     );
-    log(`two down: ${twoDown.requests} requests, ${twoDown.cleanUnavailable} clean SERVICE_UNAVAILABLE, slowest ${Math.round(twoDown.maxMs)} ms (deadline ${config.requestDeadlineMs} ms), ${twoDown.hung} without an answer`);
+    log(
+      `two down: ${twoDown.requests} requests, ${twoDown.cleanUnavailable} clean SERVICE_UNAVAILABLE, slowest ${Math.round(twoDown.maxMs)} ms (deadline ${config.requestDeadlineMs} ms), ${twoDown.hung} without an answer`,
+    );
 
     // ---- restart: full service within recoveryLimitMs of the nodes accepting CQL -------------------------------
     log('restarting node2 and node3');
@@ -369,10 +516,14 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     while (Date.now() < probeUntil) {
       const sample = Array.from({ length: 4 }, () => users[Math.floor(Math.random() * users.length)]);
       const results = await Promise.all(
-        sample.flatMap((u) => [runOp('homeScreen', u), runOp('recentlyWatched', u), runOp('recordWatch', u)]),
+        sample.flatMap((u) => [
+          runOp('homeScreen', u, false),
+          runOp('recentlyWatched', u, false),
+          runOp('recordWatch', u, false),
+        ]),
       );
       probes += 1;
-      const allOk = results.every((r) => r === null);
+      const allOk = results.every((r) => r.error === null);
       if (allOk && firstGood === null) {
         firstGood = Date.now();
         probesBeforeFullService = probes - 1;
@@ -384,22 +535,42 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     const fullServiceMs = firstGood === null ? null : firstGood - readyAt;
     await sleep(1_000);
     const hostsUp = client.hosts.values().filter((h) => h.isUp()).length;
-    log(`restart took ${(restartMs / 1000).toFixed(1)} s; full service ${fullServiceMs === null ? 'NOT reached' : `${fullServiceMs} ms`} after the nodes accepted CQL; driver sees ${hostsUp}/3 hosts up`);
+    log(
+      `restart took ${(restartMs / 1000).toFixed(1)} s; full service ${fullServiceMs === null ? 'NOT reached' : `${fullServiceMs} ms`} after the nodes accepted CQL; driver sees ${hostsUp}/3 hosts up`,
+    );
 
     const problems: string[] = [];
     if (failed > 0) problems.push(`${failed} operations failed during the load (expected 0)`);
-    if (readBack.found !== sessionsAcked) problems.push(`${sessionsAcked - readBack.found} acknowledged sessions not read back`);
-    if (ratingMismatches.length) problems.push(`${ratingMismatches.length} rating aggregates differ from the acknowledged ratings`);
+    if (readBack.found !== sessionsAcked)
+      problems.push(`${sessionsAcked - readBack.found} acknowledged sessions not read back`);
+    if (ratingMismatches.length)
+      problems.push(`${ratingMismatches.length} rating aggregates differ from the acknowledged ratings`);
     if (twoDown.requests === 0) problems.push('no request was sent with two nodes down');
-    if (twoDown.cleanUnavailable !== twoDown.requests) problems.push(`${twoDown.requests - twoDown.cleanUnavailable} requests with two nodes down were not a clean SERVICE_UNAVAILABLE`);
-    if (twoDown.overDeadline > 0 || twoDown.hung > 0) problems.push(`${twoDown.overDeadline} requests past the deadline, ${twoDown.hung} without an answer`);
-    if (fullServiceMs === null || fullServiceMs > o.recoveryLimitMs) problems.push(`full service ${fullServiceMs === null ? 'never reached' : `after ${fullServiceMs} ms`} (limit ${o.recoveryLimitMs} ms)`);
+    if (twoDown.cleanUnavailable !== twoDown.requests)
+      problems.push(
+        `${twoDown.requests - twoDown.cleanUnavailable} requests with two nodes down were not a clean SERVICE_UNAVAILABLE`,
+      );
+    if (twoDown.overDeadline > 0 || twoDown.hung > 0)
+      problems.push(`${twoDown.overDeadline} requests past the deadline, ${twoDown.hung} without an answer`);
+    if (fullServiceMs === null || fullServiceMs > o.recoveryLimitMs)
+      problems.push(
+        `full service ${fullServiceMs === null ? 'never reached' : `after ${fullServiceMs} ms`} (limit ${o.recoveryLimitMs} ms)`,
+      );
 
     await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
     return {
       writesVia,
       cluster: { startMs: started.elapsedMs, nodes: 3, replicationFactor: 3, keyspace },
-      load: { total, failed, byPhase, byOp, failures, killedNode: 2, rate: Math.round((total / loadMs) * 1000) },
+      load: {
+        total,
+        failed,
+        failedAfterRetry,
+        byPhase,
+        byOp,
+        failures,
+        killedNode: 2,
+        rate: Math.round((total / loadMs) * 1000),
+      },
       readBack: {
         sessionsAcked,
         sessionsFound: readBack.found,
@@ -407,7 +578,12 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
         ratingTitles: ratingsComparable ? chaosTitles.length : 0,
         ratingMismatches,
       },
-      twoDown: { killedNode: 3, ...twoDown, maxMs: Math.round(twoDown.maxMs), deadlineMs: config.requestDeadlineMs },
+      twoDown: {
+        killedNode: 3,
+        ...twoDown,
+        maxMs: Math.round(twoDown.maxMs),
+        deadlineMs: config.requestDeadlineMs,
+      },
       recovery: { restartMs, fullServiceMs, probesBeforeFullService, hostsUp },
       passed: problems.length === 0,
       problems,
@@ -497,7 +673,12 @@ async function seedChaosTitles(repos: Repositories): Promise<string[]> {
   return ids;
 }
 
-async function readBackSessions(url: string, acked: AckedSession[], timeoutMs: number): Promise<{ found: number; missing: string[] }> {
+async function readBackSessions(
+  url: string,
+  acked: AckedSession[],
+  timeoutMs: number,
+  as: (userId: string) => Record<string, string>,
+): Promise<{ found: number; missing: string[] }> {
   const byUser = new Map<string, AckedSession[]>();
   for (const a of acked) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
   let found = 0;
@@ -506,23 +687,49 @@ async function readBackSessions(url: string, acked: AckedSession[], timeoutMs: n
     const seen = new Map<string, { progressPct: number; rating: number | null }>();
     let after: string | null = null;
     for (;;) {
-      const r = await gql(url, HISTORY_PAGE, { id: userId, after }, timeoutMs);
+      const r = await gql(url, HISTORY_PAGE, { id: userId, after }, timeoutMs, as(userId));
       if (!r.ok) throw new Error(`reading back ${userId}: ${r.error}`);
-      const page = (r.data as { user: { recentlyWatched: { edges: Array<{ node: { contentId: { id: string }; watchedAt: string; progressPct: number; rating: number | null } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }).user.recentlyWatched;
-      for (const e of page.edges) seen.set(`${new Date(e.node.watchedAt).toISOString()}|${e.node.contentId.id}`, e.node);
+      const page = (
+        r.data as {
+          user: {
+            recentlyWatched: {
+              edges: Array<{
+                node: {
+                  contentId: { id: string };
+                  watchedAt: string;
+                  progressPct: number;
+                  rating: number | null;
+                };
+              }>;
+              pageInfo: { hasNextPage: boolean; endCursor: string };
+            };
+          };
+        }
+      ).user.recentlyWatched;
+      for (const e of page.edges)
+        seen.set(`${new Date(e.node.watchedAt).toISOString()}|${e.node.contentId.id}`, e.node);
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
     for (const s of sessions) {
       const got = seen.get(`${s.watchedAt}|${s.contentId}`);
-      if (got && got.progressPct === s.progressPct && (s.rating === null || got.rating === s.rating)) found += 1;
-      else missing.push(`${s.userId} ${s.contentId} ${s.watchedAt}${got ? ` (progress ${got.progressPct}, expected ${s.progressPct})` : ''}`);
+      if (got && got.progressPct === s.progressPct && (s.rating === null || got.rating === s.rating))
+        found += 1;
+      else
+        missing.push(
+          `${s.userId} ${s.contentId} ${s.watchedAt}${got ? ` (progress ${got.progressPct}, expected ${s.progressPct})` : ''}`,
+        );
     }
   }
   return { found, missing };
 }
 
-async function checkRatings(url: string, titles: string[], last: Map<string, number>, timeoutMs: number): Promise<string[]> {
+async function checkRatings(
+  url: string,
+  titles: string[],
+  last: Map<string, number>,
+  timeoutMs: number,
+): Promise<string[]> {
   const mismatches: string[] = [];
   for (const title of titles) {
     const ratings = [...last].filter(([k]) => k.endsWith(`|${title}`)).map(([, v]) => v);
@@ -530,8 +737,13 @@ async function checkRatings(url: string, titles: string[], last: Map<string, num
     const r = await gql(url, TITLE_RATING, { id: title }, timeoutMs);
     const c = (r.data as { content: { ratingAvg: number | null; ratingCount: number } } | null)?.content;
     if (!r.ok || !c) mismatches.push(`${title}: ${r.error}`);
-    else if (c.ratingCount !== ratings.length || (expectedAvg === null ? c.ratingAvg !== null : Math.abs((c.ratingAvg ?? NaN) - expectedAvg) > 1e-6)) {
-      mismatches.push(`${title}: ${c.ratingCount} ratings, mean ${c.ratingAvg}; expected ${ratings.length}, ${expectedAvg}`);
+    else if (
+      c.ratingCount !== ratings.length ||
+      (expectedAvg === null ? c.ratingAvg !== null : Math.abs((c.ratingAvg ?? NaN) - expectedAvg) > 1e-6)
+    ) {
+      mismatches.push(
+        `${title}: ${c.ratingCount} ratings, mean ${c.ratingAvg}; expected ${ratings.length}, ${expectedAvg}`,
+      );
     }
   }
   return mismatches;

@@ -37,6 +37,7 @@ new Command('recommend')
   .option('--concurrency <n>', 'writes in flight at once', positiveInt(1024), 32)
   .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt(), 250)
   .option('--no-progress', 'no progress bars')
+  .option('--no-workers', 'run the validation search on the main thread instead of a worker thread')
   .action(
     async (opts: {
       size: number;
@@ -46,6 +47,7 @@ new Command('recommend')
       concurrency: number;
       chunkUsers: number;
       progress: boolean;
+      workers: boolean;
     }) => {
       if (opts.resume && (opts.dryRun || opts.user)) {
         say('error: --resume continues a whole run; it cannot be combined with --dry-run or --user');
@@ -61,6 +63,7 @@ new Command('recommend')
           concurrency: opts.concurrency,
           chunkUsers: opts.chunkUsers,
           progress: opts.progress,
+          workers: opts.workers,
           log: (line) => say(`[recommend] ${line}`),
         });
         say(formatSummary(summary));

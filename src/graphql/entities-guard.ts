@@ -1,7 +1,6 @@
 import {
   getNamedType,
   isNonNullType,
-  isObjectType,
   isScalarType,
   isUnionType,
   Kind,
@@ -29,7 +28,8 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
   const resolve = field.resolve;
   field.resolve = (source, args, context, info) => {
     const reps: unknown = args.representations;
-    if (!Array.isArray(reps)) throw badInput('`representations` must be a list.', { argument: 'representations' });
+    if (!Array.isArray(reps))
+      throw badInput('`representations` must be a list.', { argument: 'representations' });
     if (reps.length > MAX_REPRESENTATIONS) {
       throw badInput(`At most ${MAX_REPRESENTATIONS} representations per request, got ${reps.length}.`, {
         argument: 'representations',
@@ -48,7 +48,9 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
       }
       for (const key of entity.keys) {
         if (r[key] === undefined || r[key] === null) {
-          throw badInput(`${where} lacks the key field \`${key}\` of ${entity.type.name}.`, { argument: 'representations' });
+          throw badInput(`${where} lacks the key field \`${key}\` of ${entity.type.name}.`, {
+            argument: 'representations',
+          });
         }
       }
       const fields = entity.type.getFields();

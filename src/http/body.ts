@@ -50,7 +50,11 @@ export function readBody(
       chunks.push(chunk);
     });
     req.on('end', () =>
-      settle(tooLarge ? { ok: false, reason: 'too-large', received: size } : { ok: true, body: Buffer.concat(chunks) }),
+      settle(
+        tooLarge
+          ? { ok: false, reason: 'too-large', received: size }
+          : { ok: true, body: Buffer.concat(chunks) },
+      ),
     );
     req.on('error', () => settle({ ok: false, reason: 'aborted' }));
     req.on('close', () => settle({ ok: false, reason: 'aborted' }));

@@ -155,7 +155,10 @@ export class Operations {
   ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
     return (formatted, error) => {
       const out = inner(formatted, error);
-      return { ...out, extensions: errorExtensions(String(out.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), out.extensions) };
+      return {
+        ...out,
+        extensions: errorExtensions(String(out.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), out.extensions),
+      };
     };
   }
 
@@ -248,7 +251,12 @@ export function errorExtensions(code: string, extra: Record<string, unknown> = {
   return { ...extra, code, ...(scope ? { requestId: scope.requestId } : {}) };
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));

@@ -121,6 +121,10 @@ export interface RecommendJobSummary {
   phaseMs: Record<string, number>;
   peakRssMb: number;
   peakHeapMb: number;
+  /** Whether the validation search ran in a worker thread (false: on the main thread, or the worker failed). */
+  validationInWorker: boolean;
+  /** CPU time of the whole process (main thread and worker, user + system), in seconds. */
+  cpuSeconds: number;
   /** Dry run: the lists that would have been written. */
   lists?: Array<{ userId: string; recommendations: Recommendation[] }>;
 }
@@ -325,6 +329,7 @@ export async function runRecommendJob(
       `--size must be a whole number from 1 to ${MAX_LIST_SIZE}, got ${requestedSize}`,
     );
   const memory = new MemoryPeak();
+  const cpuStart = process.cpuUsage();
   const phaseMs: Record<string, number> = {};
   const t0 = performance.now();
   const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
@@ -399,12 +404,16 @@ export async function runRecommendJob(
     phaseMs,
     peakRssMb: 0,
     peakHeapMb: 0,
+    cpuSeconds: 0,
+    validationInWorker: false,
   };
   const finish = () => {
     phaseMs.total = Math.round(performance.now() - t0);
     const peak = memory.stop();
     summary.peakRssMb = Math.round(peak.rssMb);
     summary.peakHeapMb = Math.round(peak.heapMb);
+    const cpu = process.cpuUsage(cpuStart);
+    summary.cpuSeconds = Math.round((cpu.user + cpu.system) / 1e5) / 10;
     return summary;
   };
   const pending = (phase: Phase) => run !== null && !run.phasesDone.has(phase);
@@ -414,16 +423,19 @@ export async function runRecommendJob(
     // ---- train: the validation search (λ, blend weights) in a worker thread …
     log(`training on ${rows.length.toLocaleString('en-US')} interactions…`);
     const trainStart = performance.now();
-    const useWorker = options.workers ?? true;
-    const hyperparameters: Promise<Hyperparameters> = useWorker
+    summary.validationInWorker = options.workers ?? true;
+    // Without a worker the search runs on this thread after the writes below (sequential, nothing overlaps).
+    const inProcess = () => chooseHyperparameters(rows, catalogList, users, options.train);
+    const hyperparameters: Promise<Hyperparameters> | null = summary.validationInWorker
       ? chooseHyperparametersInWorker(rows, catalogList, users, options.train).catch((err: Error) => {
           log(
             `note: training in a worker thread failed (${err.message.split('\n')[0]}); training in-process`,
           );
-          return chooseHyperparameters(rows, catalogList, users, options.train);
+          summary.validationInWorker = false;
+          return inProcess();
         })
-      : Promise.resolve().then(() => chooseHyperparameters(rows, catalogList, users, options.train));
-    hyperparameters.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+      : null;
+    hyperparameters?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
 
     // … while this thread writes what depends on the data alone.
     const dataset = buildDataset(rows, catalogList, users);
@@ -481,13 +493,15 @@ export async function runRecommendJob(
       });
     }
 
-    const hyper = await hyperparameters;
-    phaseMs.validation = Math.round(performance.now() - trainStart);
+    const validationStart = hyperparameters ? trainStart : performance.now();
+    const hyper = hyperparameters ? await hyperparameters : inProcess();
+    phaseMs.validation = Math.round(performance.now() - validationStart);
     const model = await timed('train', () =>
       trainWithHyperparameters(rows, catalogList, users, options.train ?? {}, hyper),
     );
-    // Wall-clock time of the whole training (the validation search overlapped the writes above).
-    phaseMs.train = Math.round(performance.now() - trainStart);
+    // Wall-clock time of the training: from the worker's start (it overlapped the writes above), or of the
+    // in-process search and the final fit.
+    phaseMs.train = Math.round(performance.now() - validationStart);
     summary.collaborativeKind = model.collaborative.kind;
     summary.weights = { ...model.weights };
     log(
@@ -628,11 +642,11 @@ export function formatSummary(s: RecommendJobSummary): string {
         .filter((p) => s.phaseMs[p] !== undefined)
         .map(
           (p) =>
-            `${p} ${sec(s.phaseMs[p])}${p === 'train' && s.phaseMs.validation !== undefined ? ` (validation search ${sec(s.phaseMs.validation)}, in a worker while the snapshot, embeddings and similar users were written)` : ''}`,
+            `${p} ${sec(s.phaseMs[p])}${p === 'train' && s.phaseMs.validation !== undefined ? ` (validation search ${sec(s.phaseMs.validation)}${s.validationInWorker ? ', in a worker thread while the snapshot, embeddings and similar users were written' : ', on the main thread'})` : ''}`,
         )
         .join(' · ') +
       ` · total ${sec(s.phaseMs.total)}`,
-    `  peak memory: max RSS ${n(s.peakRssMb)} MB, V8 heap ${n(s.peakHeapMb)} MB`,
+    `  peak memory: max RSS ${n(s.peakRssMb)} MB, V8 heap ${n(s.peakHeapMb)} MB · CPU time of the job process ${s.cpuSeconds.toFixed(1)} s`,
   ];
   if (!s.dryRun && s.listsWritten > 0 && s.phaseMs.lists)
     lines.push(`  list throughput: ${n(Math.round(s.listsWritten / (s.phaseMs.lists / 1000)))} users/s`);

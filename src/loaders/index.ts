@@ -33,7 +33,8 @@ export interface LoaderHooks {
 
 /** Fresh loaders for one request: their caches never outlive it, so no user sees another request's data. */
 export function createLoaders(repos: Repositories, hooks: LoaderHooks = {}): Loaders {
-  const onBatch = (loader: keyof Loaders) => (hooks.onBatch ? (n: number) => hooks.onBatch!(loader, n) : undefined);
+  const onBatch = (loader: keyof Loaders) =>
+    hooks.onBatch ? (n: number) => hooks.onBatch!(loader, n) : undefined;
   return {
     content: new DataLoader(
       partitionReads((id) => repos.catalog.getById(id), onBatch('content')),

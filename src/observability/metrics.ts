@@ -90,13 +90,13 @@ export class Metrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    const self = this;
+    const client = () => this.client;
     new Gauge({
       name: 'cassandra_pool_connected_hosts',
       help: 'Hosts the driver has open connections to',
       registers: [this.registry],
       collect() {
-        this.set(self.client ? self.client.getState().getConnectedHosts().length : 0);
+        this.set(client()?.getState().getConnectedHosts().length ?? 0);
       },
     });
     new Gauge({
@@ -104,7 +104,11 @@ export class Metrics {
       help: 'Hosts the driver considers up',
       registers: [this.registry],
       collect() {
-        this.set(self.client ? self.client.hosts.values().filter((h) => h.isUp()).length : 0);
+        this.set(
+          client()
+            ?.hosts.values()
+            .filter((h) => h.isUp()).length ?? 0,
+        );
       },
     });
     new Gauge({
@@ -114,9 +118,11 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        if (!self.client) return;
-        const state = self.client.getState();
-        for (const host of state.getConnectedHosts()) this.set({ host: host.address }, state.getOpenConnections(host));
+        const c = client();
+        if (!c) return;
+        const state = c.getState();
+        for (const host of state.getConnectedHosts())
+          this.set({ host: host.address }, state.getOpenConnections(host));
       },
     });
     new Gauge({
@@ -126,9 +132,11 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        if (!self.client) return;
-        const state = self.client.getState();
-        for (const host of state.getConnectedHosts()) this.set({ host: host.address }, state.getInFlightQueries(host));
+        const c = client();
+        if (!c) return;
+        const state = c.getState();
+        for (const host of state.getConnectedHosts())
+          this.set({ host: host.address }, state.getInFlightQueries(host));
       },
     });
   }

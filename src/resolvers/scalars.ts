@@ -59,11 +59,15 @@ const maxLength = (max: number) => (v: unknown) => {
 const HEX_UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const STRICT_UUID = new RegExp(`^(?:${HEX_UUID}|\\{${HEX_UUID}\\})$`);
 const strictUuid = (v: unknown) => {
-  if (typeof v === 'string' && !STRICT_UUID.test(v)) throw new TypeError(`Value is not a valid UUID: ${v.slice(0, 64)}`);
+  if (typeof v === 'string' && !STRICT_UUID.test(v))
+    throw new TypeError(`Value is not a valid UUID: ${v.slice(0, 64)}`);
 };
 
 export const scalarResolvers = {
-  UUID: withInputCode(withCheck(UUIDResolver, strictUuid), '(expected a UUID like aaaa1111-1111-1111-1111-111111111111)'),
+  UUID: withInputCode(
+    withCheck(UUIDResolver, strictUuid),
+    '(expected a UUID like aaaa1111-1111-1111-1111-111111111111)',
+  ),
   DateTime: DateTimeResolver,
   Date: withInputCode(DateResolver, '(expected YYYY-MM-DD)'),
   EmailAddress: withInputCode(withCheck(EmailAddressResolver, maxLength(MAX_EMAIL_LENGTH)), ''),

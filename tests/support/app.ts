@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Client } from 'cassandra-driver';
+import { mintToken } from '../../src/auth/jwt';
 import { loadConfig, type Config } from '../../src/config';
 import { StatementCounter } from '../../src/cassandra/client';
 import { connectAndMigrate } from '../../src/cassandra/connect';
@@ -22,11 +23,19 @@ export interface TestApp {
   repos: Repositories;
   server: AppServer;
   url: string;
-  /** POSTs an operation to the running server over HTTP, as a client would. */
+  /** POSTs an operation to the running server over HTTP, as a client would — as an administrator (ADMIN_SUBJECT). */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<GraphQLResponse<T>>;
+  /** The same as the user `userId` (a token without the admin scope), or anonymously (null: no token). */
+  gqlAs<T = Record<string, unknown>>(
+    userId: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
+  /** `{ authorization: 'Bearer …' }` for a user (or an admin), for tests that send their own requests. */
+  authHeader(userId?: string, opts?: { admin?: boolean }): Promise<Record<string, string>>;
   /** Statements the driver completed while `fn` ran. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -48,6 +57,14 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/** The `sub` of the administrator's token `app.gql` sends (no such user exists). */
+export const ADMIN_SUBJECT = 'adadadad-0000-4000-8000-000000000001';
+
+/** A token for the test config's issuer, audience and (development) secret. */
+export function tokenFor(config: Config, userId: string, opts: { admin?: boolean; expiresIn?: string } = {}) {
+  return mintToken(config.auth, { userId, admin: opts.admin, expiresIn: opts.expiresIn ?? '2h' });
+}
+
 export function uniqueKeyspace(prefix = 't'): string {
   return `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
 }
@@ -64,6 +81,26 @@ export async function createTestApp(
   if (opts.seed) await seedDemo(repos);
   const server = await createServer({ config, repos, client, log: opts.log ?? createLogger('silent') });
   const url = await server.listen(0, '127.0.0.1');
+  const authHeader = async (
+    userId = ADMIN_SUBJECT,
+    o: { admin?: boolean } = { admin: userId === ADMIN_SUBJECT },
+  ) => ({
+    authorization: `Bearer ${await tokenFor(config, userId, o)}`,
+  });
+  const post = async (
+    headers: Record<string, string>,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GraphQLResponse;
+    return { ...body, status: res.status } as never;
+  };
+  const adminHeader = await authHeader();
   return {
     config,
     keyspace,
@@ -72,15 +109,10 @@ export async function createTestApp(
     repos,
     server,
     url,
-    async gql(query, variables) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as GraphQLResponse;
-      return { ...body, status: res.status } as never;
-    },
+    gql: (query, variables) => post(adminHeader, query, variables),
+    gqlAs: async (userId, query, variables) =>
+      post(userId === null ? {} : await authHeader(userId, { admin: false }), query, variables),
+    authHeader,
     async countStatements(fn) {
       const before = counter.count;
       await fn();

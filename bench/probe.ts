@@ -1,0 +1,57 @@
+/**
+ * `npx tsx bench/probe.ts --mode static|stock|cassandra [--keyspace bench_m] [--op p1|home] [-c 32] [--duration 5]
+ *  [--prof] [--tuning '{"jit":false}']`: one server, one load run, the result — for profiling and quick checks.
+ * `--prof` runs the server with --cpu-prof (profile written to bench/results/profiles/ when it stops).
+ */
+import path from 'node:path';
+import { Command } from 'commander';
+import { benchCassandra, REPO_ROOT } from './lib/cassandra';
+import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens } from './lib/operations';
+import { LOAD_CPU, runChild, SERVER_CPU, spawnChild } from './lib/proc';
+import { STATIC_USER_ID } from './lib/static-repos';
+import fs from 'node:fs';
+
+const o = new Command()
+  .option('--mode <m>', 'static | stock | cassandra', 'static')
+  .option('--keyspace <k>', 'data set', 'bench_m')
+  .option('--op <op>', 'p1 | home', 'p1')
+  .option('-c <n>', 'connections', Number, 32)
+  .option('--duration <s>', 'seconds', Number, 5)
+  .option('--warmup <s>', 'seconds', Number, 2)
+  .option('--prof', 'cpu profile of the server')
+  .option('--tuning <json>', 'BENCH_TUNING', '{}')
+  .parse()
+  .opts<{ mode: string; keyspace: string; op: string; c: number; duration: number; warmup: number; prof?: boolean; tuning: string }>();
+
+async function main() {
+  let users = [STATIC_USER_ID];
+  if (o.mode === 'cassandra') {
+    await benchCassandra().start();
+    const marker = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, '.cache', 'bench-cassandra', 'datasets', `${o.keyspace}.json`), 'utf8'),
+    ) as { sample: Array<{ id: string }> };
+    users = marker.sample.map((u) => u.id);
+  }
+  const profDir = path.join(REPO_ROOT, 'bench', 'results', 'profiles');
+  const server = spawnChild(o.mode === 'stock' ? 'stock-server.ts' : 'server.ts', {
+    cpu: SERVER_CPU,
+    nodeArgs: o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    env: { BENCH_MODE: o.mode, BENCH_KEYSPACE: o.keyspace, BENCH_TUNING: o.tuning },
+  });
+  try {
+    const { url } = await server.ready;
+    const auth = await tokens(users);
+    const reqs = requests(o.op === 'home' ? HOME_SCREEN : RECENTLY_WATCHED, users, auth);
+    const r = await runChild('load.ts', {
+      cpu: LOAD_CPU,
+      input: { url, requests: reqs, connections: o.c, warmupSec: o.warmup, durationSec: o.duration },
+    });
+    console.log(JSON.stringify(r));
+  } finally {
+    await server.stop();
+  }
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+/**
+ * The raw-driver reference (its own process, pinned to the server's CPU by bench/run.ts). It first records, per
+ * sampled user, the exact statements the GraphQL operation issues (the project's server executing the operation
+ * in-process, with a recording request tracker), then replays them with a plain `client.execute` — same CQL text,
+ * same bound values, same options, prepared — in a closed loop at the given concurrency:
+ *
+ *  - pick "shelf": only the statements on `table` (P1: the recentlyWatched partition read itself);
+ *  - pick "all":   every statement of the operation issued at once; one iteration ends when the slowest read is
+ *                  back (P2 latency, P4 throughput).
+ *
+ * Input (BENCH_INPUT_FILE): { keyspace, users, query, pick, table?, concurrency, warmupSec, durationSec }
+ */
+import { createClient } from '../src/cassandra/client';
+import { createLogger } from '../src/logger';
+import { createRepositories } from '../src/repositories';
+import { createServer } from '../src/server';
+import { BENCH_CONTACT_POINT } from './lib/cassandra';
+import { benchConfig } from './lib/env';
+import { RecordingTracker, type Recorded } from './lib/recorder';
+import { viewerOf } from './lib/operations';
+import { readInput } from './lib/input';
+import { summarize } from './lib/stats';
+
+interface Input {
+  keyspace: string;
+  users: string[];
+  query: string;
+  pick: 'shelf' | 'all';
+  table?: string;
+  concurrency: number;
+  warmupSec: number;
+  durationSec: number;
+}
+
+const input = readInput<Input>();
+
+async function record(): Promise<Recorded[][]> {
+  const config = benchConfig(input.keyspace);
+  const rec = new RecordingTracker();
+  const client = createClient(config.cassandra, [BENCH_CONTACT_POINT], { counter: rec as never });
+  await client.connect();
+  const server = await createServer({ config, repos: createRepositories(client, config), log: createLogger('silent') });
+  const out: Recorded[][] = [];
+  for (const id of input.users) {
+    rec.recording = true;
+    const res = await server.apollo.executeOperation(
+      { query: input.query, variables: { id } },
+      { contextValue: server.createContext(undefined, viewerOf(id)) },
+    );
+    rec.recording = false;
+    const body = res.body.kind === 'single' ? res.body.singleResult : null;
+    if (!body || body.errors) throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
+    let stmts = rec.take();
+    if (input.pick === 'shelf') stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
+    if (stmts.length === 0) throw new Error(`no statement recorded for ${id}`);
+    out.push(stmts);
+  }
+  await server.stop();
+  await client.shutdown();
+  return out;
+}
+
+async function main() {
+  const plans = await record();
+  const config = benchConfig(input.keyspace);
+  const client = createClient(config.cassandra, [BENCH_CONTACT_POINT]);
+  await client.connect();
+  process.stdout.write(JSON.stringify({ ready: true, statementsPerIteration: plans[0].length }) + '\n');
+  let errors = 0;
+  const iteration = (k: number) =>
+    Promise.all(
+      plans[k % plans.length].map((s) =>
+        client.execute(s.query, s.params, {
+          prepare: true,
+          isIdempotent: true,
+          ...(s.fetchSize ? { fetchSize: s.fetchSize } : {}),
+        }),
+      ),
+    );
+  const loop = async (seconds: number, latencies: number[] | null) => {
+    const end = performance.now() + seconds * 1000;
+    let k = 0;
+    const worker = async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await iteration(k++);
+          latencies?.push(performance.now() - t);
+        } catch {
+          errors += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: input.concurrency }, worker));
+  };
+  await loop(input.warmupSec, null);
+  errors = 0;
+  const latencies: number[] = [];
+  await loop(input.durationSec, latencies);
+  await client.shutdown();
+  process.stdout.write(JSON.stringify({ ...summarize(latencies, input.durationSec), errors }) + '\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+/**
+ * The performance measures of the service, each on by default. They exist as switches so that the benchmark
+ * (`npm run bench -- --ablation`) can measure what each one buys, side by side, and so that one can be turned off
+ * when diagnosing a problem (AppDeps.tuning). See the README's "Performance" section for the figures.
+ */
+export interface Tuning {
+  /** Execute operations with graphql-jit compiled queries (src/graphql/jit-executor.ts) instead of graphql-js. */
+  jit: boolean;
+  /**
+   * Issue the shelf reads a `user(id)` selection asks for together with the user's own read instead of after it
+   * (src/graphql/prefetch.ts): the reads are the same, the round trips are not stacked.
+   */
+  prefetch: boolean;
+}
+
+export const DEFAULT_TUNING: Tuning = { jit: true, prefetch: true };
+
+export function resolveTuning(t: Partial<Tuning> | undefined): Tuning {
+  return { ...DEFAULT_TUNING, ...t };
+}
