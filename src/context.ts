@@ -6,7 +6,8 @@ import { CursorCodec } from './domain/cursor';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import type { Metrics } from './observability/metrics';
-import type { Tuning } from './perf/tuning';
+import { resolveTuning, type Tuning } from './perf/tuning';
+import { prefetchingRepositories } from './graphql/prefetch';
 import type { Repositories } from './repositories';
 
 /** Long-lived parts, built once at start-up and injected (tests build them around a test keyspace). */
@@ -36,8 +37,11 @@ export interface Context extends AppDeps {
 
 export function createContextFactory(deps: AppDeps): (requestId?: string, viewer?: Viewer) => Context {
   const cursors = new CursorCodec(deps.config.cursorSecret);
+  const prefetch = resolveTuning(deps.tuning).prefetch;
   return (requestId = crypto.randomUUID(), viewer = ANONYMOUS) => ({
     ...deps,
+    // This request's view of the repositories: shelf reads `user(id)` started early are handed over (take-once).
+    ...(prefetch ? { repos: prefetchingRepositories(deps.repos) } : {}),
     cursors,
     requestId,
     viewer,

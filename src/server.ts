@@ -9,6 +9,7 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { errors as driverErrors } from 'cassandra-driver';
 import { AuthenticationError, AuthUnavailableError, createAuthenticator, mintToken } from './auth/jwt';
 import { applyAccessPolicy, type Viewer } from './auth/policy';
+import { cachingAuthenticator } from './auth/token-cache';
 import { createContextFactory, type AppDeps, type Context } from './context';
 import { guardEntityRepresentations } from './graphql/entities-guard';
 import { jitGateway } from './graphql/jit-executor';
@@ -18,6 +19,7 @@ import { Operations, sendJsonError } from './http/operations';
 import { drainHttpServer } from './http/shutdown';
 import { currentScope } from './observability/request-scope';
 import { resolveTuning } from './perf/tuning';
+import { warmUpStatements } from './cassandra/warm-up';
 import { servePlayground } from './playground';
 import { resolvers } from './resolvers';
 import { LENA } from './seed/demo-data';
@@ -135,7 +137,11 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   });
   await apollo.start();
   const createContext = createContextFactory(deps);
-  const authenticator = createAuthenticator(deps.config.auth);
+  const verifier = createAuthenticator(deps.config.auth);
+  // Verified tokens are reused until they expire (src/auth/token-cache.ts): a JWT check costs more than the request.
+  const authenticator = tuning.tokenCache
+    ? cachingAuthenticator(verifier, { clockToleranceSeconds: deps.config.auth.clockToleranceSeconds })
+    : verifier;
   const playgroundConfig = async () => ({ headers: await developmentHeaders(deps.config) });
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -257,14 +263,21 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     apollo,
     http: server,
     createContext,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host) => {
+      // The hot statements are prepared before the first request arrives (src/cassandra/warm-up.ts).
+      if (tuning.warmUp && deps.client) {
+        await warmUpStatements(deps.repos).catch((err: unknown) =>
+          deps.log.warn({ err }, 'statement warm-up failed; statements are prepared on first use'),
+        );
+      }
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           const addr = server.address() as AddressInfo;
           resolve(`http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/graphql`);
         });
-      }),
+      });
+    },
     stop: (opts = {}) =>
       (stopping ??= (async () => {
         ops.startDraining();

@@ -58,7 +58,7 @@ afterAll(async () => {
 async function gqlOnWatch<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
   const res = await fetch(onWatch.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await app.authHeader()) }, // as an administrator
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as GraphQLResponse<T>;

@@ -1,3 +1,4 @@
+import { types } from 'cassandra-driver';
 import { runRecommendJob } from '../src/jobs/recommend';
 import { createTestApp, type TestApp } from './support/app';
 import {
@@ -175,5 +176,31 @@ describe('npm run recommend (the batch job)', () => {
     expect(await forYou(ANA)).toHaveLength(6);
     expect((await app.repos.recommendations.entries(ANA))[0].writtenAt).toBeGreaterThan(mine);
     expect((await app.repos.recommendations.entries(CORA))[0].writtenAt).toBe(other);
+  });
+
+  it('when models are published one after another, then the current and the previous snapshot are kept and older ones deleted', async () => {
+    const repo = app.repos.recommenderModel;
+    const item = (id: string) => ({ contentId: id, title: 'T', genre: 'drama', tags: [], popularity: 1 });
+    const versions = [0, 1, 2].map(() => types.TimeUuid.now().toString());
+    for (const v of versions) {
+      await repo.writeSnapshot(v, [item(title('D1')), item(title('D2'))]);
+      // A model name of its own, so the job's 'default' model is untouched; a resumed run re-publishes its version.
+      const model = {
+        name: 'spec',
+        version: v,
+        buckets: 1,
+        weights: { collaborative: 1, content: 0, popularity: 0 },
+        collaborativeKind: 'ease',
+        listSize: 10,
+        titles: 2,
+        trainedAt: new Date(),
+      };
+      await repo.publish(model);
+      await repo.publish(model);
+    }
+    expect((await repo.current('spec'))?.version).toBe(versions[2]);
+    expect(await repo.readSnapshot(versions[2], 1)).toHaveLength(2);
+    expect(await repo.readSnapshot(versions[1], 1)).toHaveLength(2);
+    expect(await repo.readSnapshot(versions[0], 1)).toEqual([]);
   });
 });

@@ -74,6 +74,9 @@ export function readMigrations(dir: string): Migration[] {
   });
 }
 
+/** Schema changes wait for every node to agree on the new schema: slower than any query, so a longer timeout. */
+const DDL = { readTimeout: 60_000 };
+
 export function replicationOf(localDataCenter: string, rf: number): string {
   return `{'class': 'NetworkTopologyStrategy', '${localDataCenter}': ${rf}}`;
 }
@@ -97,6 +100,8 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
   }
   await client.execute(
     `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = ${replicationOf(opts.localDataCenter, opts.replicationFactor)}`,
+    [],
+    DDL,
   );
   const current = await client.execute(
     'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
@@ -111,8 +116,10 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
   }
   await client.execute(
     `CREATE TABLE IF NOT EXISTS ${ks}.schema_migrations (version text PRIMARY KEY, file text, checksum text, statements int, applied_at timestamp)`,
+    [],
+    DDL,
   );
-  await client.execute(`USE ${ks}`);
+  await client.execute(`USE ${ks}`, [], DDL);
   const recorded = new Map<string, { file: string; checksum: string }>();
   // schema_migrations holds one row per migration file: a whole-table read of a few dozen rows.
   const rows = await client.execute(`SELECT version, file, checksum FROM ${ks}.schema_migrations`);
@@ -134,7 +141,7 @@ export async function migrate(client: Client, opts: MigrateOptions): Promise<Mig
     }
     for (const [i, statement] of m.statements.entries()) {
       try {
-        await client.execute(statement);
+        await client.execute(statement, [], DDL);
       } catch (err) {
         throw new MigrationError(
           `cql/${m.file}: statement ${i + 1} of ${m.statements.length} failed: ${(err as Error).message}\n` +

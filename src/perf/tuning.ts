@@ -11,9 +11,13 @@ export interface Tuning {
    * (src/graphql/prefetch.ts): the reads are the same, the round trips are not stacked.
    */
   prefetch: boolean;
+  /** Reuse the viewer of a bearer token verified before, until it expires (src/auth/token-cache.ts). */
+  tokenCache: boolean;
+  /** Prepare the hot read statements when the server starts listening (src/cassandra/warm-up.ts). */
+  warmUp: boolean;
 }
 
-export const DEFAULT_TUNING: Tuning = { jit: true, prefetch: true };
+export const DEFAULT_TUNING: Tuning = { jit: true, prefetch: true, tokenCache: true, warmUp: true };
 
 export function resolveTuning(t: Partial<Tuning> | undefined): Tuning {
   return { ...DEFAULT_TUNING, ...t };

@@ -154,15 +154,20 @@ export class RecommenderModelRepository {
     );
     const old = rs.first();
     const oldVersion = old?.version ? old.version.toString() : null;
-    const keep = oldVersion && oldVersion !== model.version ? oldVersion : null;
+    const republish = oldVersion === model.version; // a resumed run publishing its own version again
+    // What becomes previous_version: the version replaced now (a server may still be loading it), or, on a
+    // re-publish of the same version, the previous one it already had.
+    const keep = republish
+      ? { version: old?.previous_version?.toString() ?? null, buckets: numOrNull(old?.previous_buckets) }
+      : { version: oldVersion, buckets: numOrNull(old?.buckets) };
     await this.client.execute(
       'INSERT INTO recommender_models (name, version, buckets, previous_version, previous_buckets, weight_collaborative, weight_content, weight_popularity, collaborative_kind, list_size, titles, trained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         model.name,
         types.TimeUuid.fromString(model.version),
         model.buckets,
-        keep ? types.TimeUuid.fromString(keep) : null,
-        keep ? Number(old?.buckets ?? 0) : null,
+        keep.version ? types.TimeUuid.fromString(keep.version) : null,
+        keep.version ? keep.buckets : null,
         model.weights.collaborative,
         model.weights.content,
         model.weights.popularity,
@@ -174,10 +179,9 @@ export class RecommenderModelRepository {
       IDEMPOTENT_WRITE,
     );
     // The version two publishes back: nobody can be loading it any more.
-    const stale = old?.previous_version ? old.previous_version.toString() : null;
-    if (stale && stale !== model.version && stale !== keep) {
+    const stale = !republish && old?.previous_version ? old.previous_version.toString() : null;
+    if (stale && stale !== model.version)
       await this.deleteSnapshot(stale, Number(old?.previous_buckets ?? 0));
-    }
   }
 
   /** Writes a version's snapshot: `items` in popularity order, 1,000 per partition, 100 rows per batch. */

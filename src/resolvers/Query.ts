@@ -2,6 +2,7 @@ import { badInput, notFound } from '../domain/errors';
 import { ALL_SCOPE } from '../domain/leaderboards';
 import { pageSize } from '../domain/pagination';
 import type { QueryResolvers } from '../generated/graphql';
+import { prefetchUserReads } from '../graphql/prefetch';
 
 export const MAX_CONTENT_IDS = 100;
 const GENRE_RE = /^[a-z0-9][a-z0-9 &'-]{0,39}$/;
@@ -33,7 +34,9 @@ function tokenAfter(
 }
 
 export const Query: QueryResolvers = {
-  user: async (_root, { id }, ctx) => {
+  user: async (_root, { id }, ctx, info) => {
+    // The shelf reads the selection asks for start now, alongside the user's read (src/graphql/prefetch.ts).
+    prefetchUserReads(ctx, info, id);
     const user = await ctx.loaders.user.load(id);
     if (!user) throw notFound(`No user has the id ${id}.`);
     return user;

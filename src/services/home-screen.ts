@@ -14,6 +14,19 @@ export function genreLabel(genre: string): string {
 }
 
 /**
+ * The shelf reads that need only the user's id, in display order: Continue Watching, For You, Top Picks, Recently
+ * Watched (the genre rows need the user's preferred genres). src/graphql/prefetch.ts starts these same calls early.
+ */
+export function userShelfReads(repos: Repositories, userId: string, perShelf: number) {
+  return [
+    repos.history.continueWatching(userId, perShelf),
+    repos.recommendations.forYou(userId, perShelf, null),
+    repos.catalog.topPicks(ALL_SCOPE, perShelf),
+    repos.history.recentlyWatched(userId, perShelf, null),
+  ] as const;
+}
+
+/**
  * The server-driven home screen. Each shelf is exactly one partition read and all of them are issued at once;
  * titles are copied into each shelf's table, and the catalog fields a client asks for come from the request's
  * content loader in one batch across all shelves. Empty shelves are left out.
@@ -25,10 +38,7 @@ export async function buildHomeScreen(
 ): Promise<HomeScreenModel> {
   const genres = user.preferredGenres;
   const [continueWatching, forYou, topPicks, recent, ...genreRows] = await Promise.all([
-    repos.history.continueWatching(user.id, perShelf),
-    repos.recommendations.forYou(user.id, perShelf, null),
-    repos.catalog.topPicks(ALL_SCOPE, perShelf),
-    repos.history.recentlyWatched(user.id, perShelf, null),
+    ...userShelfReads(repos, user.id, perShelf),
     ...genres.map((g) => repos.catalog.topPicks(g, perShelf)),
   ]);
   const shelves: Shelf[] = [

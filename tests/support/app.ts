@@ -53,6 +53,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     CASSANDRA_CONTACT_POINTS: contactPoints,
     CASSANDRA_REPLICATION_FACTOR: process.env.TEST_CASSANDRA_REPLICATION_FACTOR ?? '1',
+    // The 10 s production deadline would cut slow-but-correct operations on a loaded CI machine (e.g. 50 ratings of
+    // one title queued behind each other); specifications of the deadline set their own.
+    REQUEST_DEADLINE_MS: process.env.REQUEST_DEADLINE_MS ?? '60000',
+    // DDL and LWT wait for schema agreement / Paxos: give them room on a loaded 2-core machine.
+    CASSANDRA_REQUEST_TIMEOUT_MS: process.env.CASSANDRA_REQUEST_TIMEOUT_MS ?? '20000',
     ...overrides,
   });
 }
