@@ -19,7 +19,7 @@ import { connectAndMigrate, resolveCluster } from '../src/cassandra/connect';
 import { formatSummary, runRecommendJob } from '../src/jobs/recommend';
 import { generateSynthetic } from '../src/recommender';
 import { createRepositories } from '../src/repositories';
-import { refresherFor } from '../src/services/refresh-recommendations';
+import { refreshRecommendations } from '../src/services/refresh-recommendations';
 
 interface Options {
   users: number;
@@ -161,10 +161,9 @@ async function main(o: Options): Promise<void> {
       prepare: true,
     });
     const ids = users.rows.map((r) => r.user_id.toString());
-    const refresher = refresherFor(repos);
-    const cold = await refresher.refresh(ids[0]);
+    const cold = await refreshRecommendations(repos, ids[0]);
     const times: number[] = [];
-    for (const id of ids.slice(1)) times.push((await refresher.refresh(id)).tookMs);
+    for (const id of ids.slice(1)) times.push((await refreshRecommendations(repos, id)).tookMs);
     times.sort((a, b) => a - b);
     const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN;
     process.stdout.write(

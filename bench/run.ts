@@ -109,6 +109,7 @@ async function startServer(spec: ServerSpec): Promise<{ url: string; child: Chil
   });
   children.add(child);
   const ready = await child.ready;
+  await new Promise((r) => setTimeout(r, 1500)); // let start-up work (lazy compilation, GC) settle
   return { url: String(ready.url), child };
 }
 
@@ -150,13 +151,18 @@ async function rawLoop(input: {
   })) as unknown as LoadResult;
 }
 
-/** Runs `a` and `b` alternately REPEATS times; returns every result of each. */
+/** Runs `a` and `b` alternately REPEATS times (a-b, b-a, a-b, …: drift cancels); returns every result of each. */
 async function interleaved<A, B>(a: () => Promise<A>, b: () => Promise<B>, repeats = REPEATS) {
   const as: A[] = [];
   const bs: B[] = [];
   for (let i = 0; i < repeats; i++) {
-    as.push(await a());
-    bs.push(await b());
+    if (i % 2 === 0) {
+      as.push(await a());
+      bs.push(await b());
+    } else {
+      bs.push(await b());
+      as.push(await a());
+    }
   }
   return { as, bs };
 }

@@ -112,6 +112,20 @@ describe('with the job’s model persisted', () => {
       for (const c of r.reason.becauseOf) expect(citable).toContain(c.id);
   });
 
+  it('when refreshRecommendations runs again, then the model snapshot comes from memory: no snapshot or neighbour read is repeated', async () => {
+    const viewer = user('drama1');
+    expect((await app.gql(REFRESH, { u: viewer })).errors).toBeUndefined();
+    let res: Awaited<ReturnType<TestApp['gql']>> | undefined;
+    const n = await app.countStatements(async () => {
+      res = await app.gql('mutation ($u: UUID!) { refreshRecommendations(userId: $u) { tookMs } }', { u: viewer });
+    });
+    expect(res!.errors).toBeUndefined();
+    const issued = app.counter.recent.slice(-n);
+    expect(issued.filter((q) => /recommender_model_items|content_neighbors/.test(q))).toEqual([]);
+    // user + current model + interactions + the list's previous ranks + the list rewrite (one batch).
+    expect(n).toBe(5);
+  });
+
   it('when refreshRecommendations names an unknown user, then NOT_FOUND and nothing is written', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const res = await app.gql(REFRESH, { u: unknown });

@@ -101,8 +101,10 @@ export async function runAblation(a: Ablation, ctx: AblationContext): Promise<Ab
       const ons: LoadResult[] = [];
       const offs: LoadResult[] = [];
       for (let i = 0; i < ctx.repeats; i++) {
-        ons.push(await ctx.load(on.url, reqs, d.c));
-        offs.push(await ctx.load(off.url, reqs, d.c));
+        // on-off, off-on, …: drift of the shared machine cancels
+        const pair = [() => ctx.load(on.url, reqs, d.c).then((r) => ons.push(r)), () => ctx.load(off.url, reqs, d.c).then((r) => offs.push(r))];
+        if (i % 2) pair.reverse();
+        for (const run of pair) await run();
       }
       const [m1, m0] = [median(ons.map(d.pick)), median(offs.map(d.pick))];
       out.push({ name: a.name, metric: d.what, unit: d.unit, on: m1, off: m0, ratio: m1 / m0, raw: { on: ons, off: offs } });

@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
-import { refreshAfterWatch, refresherFor } from '../services/refresh-recommendations';
+import { refreshAfterWatch, refreshRecommendations } from '../services/refresh-recommendations';
 import { writeServicesFor, type WriteServices } from '../services/writes';
 
 /** The process-wide write services of this app (their per-title rating queue must be shared by all requests). */
@@ -55,7 +55,7 @@ export const Mutation: MutationResolvers = {
   deleteUser: (_root, { userId }, ctx) => services(ctx).deleteUser(userId),
 
   refreshRecommendations: async (_root, { userId }, ctx) => {
-    const r = await refresherFor(ctx.repos).refresh(userId);
+    const r = await refreshRecommendations(ctx.repos, userId);
     return {
       user: r.user,
       recommendations: r.recommendations,

@@ -53,22 +53,21 @@ export class RecommendationRefresher {
   private snapshot: { version: string; promise: Promise<Snapshot> } | null = null;
   private readonly neighbors = new Map<string, readonly Neighbor[]>();
 
-  constructor(private readonly repos: Repositories) {}
-
-  async refresh(userId: string): Promise<RefreshResult> {
+  /**
+   * The caches live here; the reads and writes go through the `repos` of the call (a request's view of the shared
+   * repositories, see graphql/prefetch.ts), so nothing of one request is kept by the next.
+   */
+  async refresh(repos: Repositories, userId: string): Promise<RefreshResult> {
     const t0 = performance.now();
-    const [user, model] = await Promise.all([
-      this.repos.users.getById(userId),
-      this.repos.recommenderModel.current(),
-    ]);
+    const [user, model] = await Promise.all([repos.users.getById(userId), repos.recommenderModel.current()]);
     if (!isLiveUser(user)) throw notFound(`No user has the id ${userId}.`, { argument: 'userId' });
     if (!model) throw modelNotTrained();
     const [snapshot, rows] = await Promise.all([
-      this.snapshotOf(model),
-      this.repos.trainingData.interactionsOf(userId),
+      this.snapshotOf(repos, model),
+      repos.trainingData.interactionsOf(userId),
     ]);
     const touched = rows.filter((r) => interactionWeight(r) !== 0).map((r) => r.contentId);
-    const lists = await this.neighborListsOf(model.version, touched);
+    const lists = await this.neighborListsOf(repos, model.version, touched);
     const recs = recommendForUserOnline(
       rows,
       lists,
@@ -87,7 +86,7 @@ export class RecommendationRefresher {
       reason: r.reason,
       generatedAt,
     }));
-    await this.repos.recommendations.replaceList(
+    await repos.recommendations.replaceList(
       userId,
       recommendations.map((r) => ({
         contentId: r.contentId,
@@ -101,9 +100,9 @@ export class RecommendationRefresher {
   }
 
   /** The snapshot of the current version: loaded once (concurrent refreshes share the load), replaced on a new version. */
-  private snapshotOf(model: PublishedModel): Promise<Snapshot> {
+  private snapshotOf(repos: Repositories, model: PublishedModel): Promise<Snapshot> {
     if (this.snapshot?.version !== model.version) {
-      const promise = this.loadSnapshot(model);
+      const promise = this.loadSnapshot(repos, model);
       this.snapshot = { version: model.version, promise };
       this.neighbors.clear(); // lists of the previous model: the new run rewrote them
       promise.catch(() => {
@@ -113,8 +112,8 @@ export class RecommendationRefresher {
     return this.snapshot!.promise;
   }
 
-  private async loadSnapshot(model: PublishedModel): Promise<Snapshot> {
-    const items = await this.repos.recommenderModel.readSnapshot(model.version, model.buckets);
+  private async loadSnapshot(repos: Repositories, model: PublishedModel): Promise<Snapshot> {
+    const items = await repos.recommenderModel.readSnapshot(model.version, model.buckets);
     const itemMeta: ItemMeta[] = items.map((it) => ({
       contentId: it.contentId,
       title: it.title,
@@ -136,6 +135,7 @@ export class RecommendationRefresher {
 
   /** Neighbour lists of the given titles: from the cache, the rest by parallel single-partition reads. */
   private async neighborListsOf(
+    repos: Repositories,
     version: string,
     contentIds: string[],
   ): Promise<Map<string, readonly Neighbor[]>> {
@@ -154,7 +154,7 @@ export class RecommendationRefresher {
     await Promise.all(
       missing.map((id) =>
         limit(async () => {
-          const list = await this.repos.recommenderModel.neighborsOf(id);
+          const list = await repos.recommenderModel.neighborsOf(id);
           out.set(id, list);
           if (this.snapshot?.version !== version) return; // a newer model arrived meanwhile: do not cache
           this.neighbors.set(id, list);
@@ -167,16 +167,25 @@ export class RecommendationRefresher {
   }
 }
 
-/** One refresher per Repositories object (per process / per test app), so its caches are shared by all requests. */
-const instances = new WeakMap<Repositories, RecommendationRefresher>();
+/**
+ * One refresher (one set of caches) per process / per test app, shared by all requests: keyed by the shared model
+ * repository, because a request's `repos` is its own view of the shared repositories (graphql/prefetch.ts) while
+ * `recommenderModel` is the same object in every view.
+ */
+const instances = new WeakMap<object, RecommendationRefresher>();
 
-export function refresherFor(repos: Repositories): RecommendationRefresher {
-  let r = instances.get(repos);
+function refresherFor(repos: Repositories): RecommendationRefresher {
+  let r = instances.get(repos.recommenderModel);
   if (!r) {
-    r = new RecommendationRefresher(repos);
-    instances.set(repos, r);
+    r = new RecommendationRefresher();
+    instances.set(repos.recommenderModel, r);
   }
   return r;
+}
+
+/** refreshRecommendations(userId): see RecommendationRefresher. */
+export function refreshRecommendations(repos: Repositories, userId: string): Promise<RefreshResult> {
+  return refresherFor(repos).refresh(repos, userId);
 }
 
 /**
@@ -189,7 +198,7 @@ export async function refreshAfterWatch(
   userId: string,
 ): Promise<void> {
   try {
-    await refresherFor(deps.repos).refresh(userId);
+    await refreshRecommendations(deps.repos, userId);
   } catch (err) {
     const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
     if (code !== 'FAILED_PRECONDITION') deps.log.warn({ err, userId }, 'refresh on watch failed');
