@@ -6,7 +6,14 @@ async function main() {
   const c = benchCassandra();
   if (cmd === 'start') {
     const r = await c.start();
-    console.log(JSON.stringify({ contactPoint: BENCH_CONTACT_POINT, pids: r.pids, startedByUs: r.startedByUs, ms: r.elapsedMs }));
+    console.log(
+      JSON.stringify({
+        contactPoint: BENCH_CONTACT_POINT,
+        pids: r.pids,
+        startedByUs: r.startedByUs,
+        ms: r.elapsedMs,
+      }),
+    );
   } else if (cmd === 'stop') {
     await c.stop();
     console.log('stopped');

@@ -27,49 +27,52 @@ function run(durationSec: number, record: boolean) {
   const latencies: number[] = [];
   let failures = 0;
   let firstFailure: string | null = null;
-  return new Promise<{ latencies: number[]; failures: number; firstFailure: string | null; result: autocannon.Result }>(
-    (resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: input.url,
-          connections: input.connections,
-          duration: durationSec,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          requests: [
-            {
-              setupRequest: (req) => {
-                const r = input.requests[i++ % input.requests.length];
-                return {
-                  ...req,
-                  body: r.body,
-                  headers: { 'content-type': 'application/json', authorization: r.authorization },
-                };
-              },
+  return new Promise<{
+    latencies: number[];
+    failures: number;
+    firstFailure: string | null;
+    result: autocannon.Result;
+  }>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: input.url,
+        connections: input.connections,
+        duration: durationSec,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => {
+              const r = input.requests[i++ % input.requests.length];
+              return {
+                ...req,
+                body: r.body,
+                headers: { 'content-type': 'application/json', authorization: r.authorization },
+              };
             },
-          ],
-          verifyBody: (body: unknown) => {
-            const s = String(body);
-            const ok =
-              s.startsWith('{"data":{') &&
-              !s.includes('"errors":') &&
-              (input.expect ?? []).every((e) => s.includes(e));
-            if (!ok) {
-              failures += 1;
-              firstFailure ??= s.slice(0, 500);
-            }
-            return ok;
           },
+        ],
+        verifyBody: (body: unknown) => {
+          const s = String(body);
+          const ok =
+            s.startsWith('{"data":{') &&
+            !s.includes('"errors":') &&
+            (input.expect ?? []).every((e) => s.includes(e));
+          if (!ok) {
+            failures += 1;
+            firstFailure ??= s.slice(0, 500);
+          }
+          return ok;
         },
-        (err, result) => (err ? reject(err) : resolve({ latencies, failures, firstFailure, result })),
-      );
-      if (record) {
-        instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-          if (status === 200) latencies.push(ms);
-        });
-      }
-    },
-  );
+      },
+      (err, result) => (err ? reject(err) : resolve({ latencies, failures, firstFailure, result })),
+    );
+    if (record) {
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status === 200) latencies.push(ms);
+      });
+    }
+  });
 }
 
 async function main() {
@@ -84,7 +87,12 @@ async function main() {
     JSON.stringify({
       ...summary,
       errors,
-      detail: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bodyFailures: failures },
+      detail: {
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        bodyFailures: failures,
+      },
       firstFailure,
     }) + '\n',
   );

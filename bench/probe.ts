@@ -21,14 +21,26 @@ const o = new Command()
   .option('--prof', 'cpu profile of the server')
   .option('--tuning <json>', 'BENCH_TUNING', '{}')
   .parse()
-  .opts<{ mode: string; keyspace: string; op: string; c: number; duration: number; warmup: number; prof?: boolean; tuning: string }>();
+  .opts<{
+    mode: string;
+    keyspace: string;
+    op: string;
+    c: number;
+    duration: number;
+    warmup: number;
+    prof?: boolean;
+    tuning: string;
+  }>();
 
 async function main() {
   let users = [STATIC_USER_ID];
   if (o.mode === 'cassandra') {
     await benchCassandra().start();
     const marker = JSON.parse(
-      fs.readFileSync(path.join(REPO_ROOT, '.cache', 'bench-cassandra', 'datasets', `${o.keyspace}.json`), 'utf8'),
+      fs.readFileSync(
+        path.join(REPO_ROOT, '.cache', 'bench-cassandra', 'datasets', `${o.keyspace}.json`),
+        'utf8',
+      ),
     ) as { sample: Array<{ id: string }> };
     users = marker.sample.map((u) => u.id);
   }

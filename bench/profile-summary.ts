@@ -11,7 +11,11 @@ interface Node {
   children?: number[];
 }
 const [file, topArg] = process.argv.slice(2);
-const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
@@ -22,8 +26,15 @@ for (const [id, us] of self) {
   const n = byId.get(id)!;
   const url = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
   const pkg = url.includes('node_modules/')
-    ? url.split('node_modules/').pop()!.split('/').slice(0, url.split('node_modules/').pop()!.startsWith('@') ? 2 : 1).join('/')
-    : url.startsWith('node:') || url === '' ? url || `(${n.callFrame.functionName || 'native'})` : url;
+    ? url
+        .split('node_modules/')
+        .pop()!
+        .split('/')
+        .slice(0, url.split('node_modules/').pop()!.startsWith('@') ? 2 : 1)
+        .join('/')
+    : url.startsWith('node:') || url === ''
+      ? url || `(${n.callFrame.functionName || 'native'})`
+      : url;
   const key = `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
   fn.set(key, (fn.get(key) ?? 0) + us);
   mod.set(pkg, (mod.get(pkg) ?? 0) + us);

@@ -39,7 +39,11 @@ async function record(): Promise<Recorded[][]> {
   const rec = new RecordingTracker();
   const client = createClient(config.cassandra, [BENCH_CONTACT_POINT], { counter: rec as never });
   await client.connect();
-  const server = await createServer({ config, repos: createRepositories(client, config), log: createLogger('silent') });
+  const server = await createServer({
+    config,
+    repos: createRepositories(client, config),
+    log: createLogger('silent'),
+  });
   const out: Recorded[][] = [];
   for (const id of input.users) {
     rec.recording = true;
@@ -51,7 +55,8 @@ async function record(): Promise<Recorded[][]> {
     const body = res.body.kind === 'single' ? res.body.singleResult : null;
     if (!body || body.errors) throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
     let stmts = rec.take();
-    if (input.pick === 'shelf') stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
+    if (input.pick === 'shelf')
+      stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
     if (stmts.length === 0) throw new Error(`no statement recorded for ${id}`);
     out.push(stmts);
   }

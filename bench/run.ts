@@ -15,7 +15,16 @@ import { Command } from 'commander';
 import { benchCassandra, REPO_ROOT } from './lib/cassandra';
 import type { DatasetInfo } from './lib/dataset';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens, type BenchRequest } from './lib/operations';
-import { CPUS, HAS_TASKSET, LOAD_CPU, rssBytes, runChild, SERVER_CPU, spawnChild, type Child } from './lib/proc';
+import {
+  CPUS,
+  HAS_TASKSET,
+  LOAD_CPU,
+  rssBytes,
+  runChild,
+  SERVER_CPU,
+  spawnChild,
+  type Child,
+} from './lib/proc';
 import { median } from './lib/stats';
 import { ensureDataset } from './seed';
 import { runP3 } from './scenarios/p3-statements';
@@ -128,7 +137,12 @@ interface LoadResult {
   firstFailure?: string | null;
 }
 
-async function load(url: string, reqs: BenchRequest[], connections: number, durationSec = DURATION): Promise<LoadResult> {
+async function load(
+  url: string,
+  reqs: BenchRequest[],
+  connections: number,
+  durationSec = DURATION,
+): Promise<LoadResult> {
   const r = (await runChild('load.ts', {
     cpu: LOAD_CPU,
     input: { url, requests: reqs, connections, warmupSec: WARMUP, durationSec },
@@ -181,14 +195,18 @@ async function main() {
     node: process.version,
     loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(1))),
     taskset: HAS_TASKSET,
-    pinning: HAS_TASKSET ? `server + raw reference on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}` : 'none',
+    pinning: HAS_TASKSET
+      ? `server + raw reference on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}`
+      : 'none',
   };
   say(`machine: ${JSON.stringify(machine)}`);
   if (!HAS_TASKSET) say('taskset not found: processes are not pinned');
 
   const cassandra = benchCassandra();
   const cstart = await cassandra.start();
-  say(`Cassandra on ${cstart.contactPoints[0]}:${cstart.port} (${cstart.startedByUs ? 'started' : 'reused'})`);
+  say(
+    `Cassandra on ${cstart.contactPoints[0]}:${cstart.port} (${cstart.startedByUs ? 'started' : 'reused'})`,
+  );
   let stoppedCassandra = false;
   const stopAll = async () => {
     for (const c of children) await c.stop().catch(() => undefined);
@@ -248,23 +266,65 @@ async function main() {
           const { as, bs } = await interleaved(
             () => load(server.url, p1Bodies, 1),
             () =>
-              rawLoop({ keyspace: large.keyspace, users, query: RECENTLY_WATCHED, pick: 'shelf', table: 'watch_history', concurrency: 1 }),
+              rawLoop({
+                keyspace: large.keyspace,
+                users,
+                query: RECENTLY_WATCHED,
+                pick: 'shelf',
+                table: 'watch_history',
+                concurrency: 1,
+              }),
           );
           raw.P1 = { ours: as, reference: bs };
           const ok = okAll(as) && okAll(bs);
-          const [o50, r50, o99, r99] = [med(as, (x) => x.p50), med(bs, (x) => x.p50), med(as, (x) => x.p99), med(bs, (x) => x.p99)];
-          addRow({ id: 'P1', what: 'recentlyWatched(20) p50, c=1', ours: o50, reference: r50, unit: 'ms', ratio: o50 / r50, target: '≤ 1.5×', pass: ok && o50 / r50 <= 1.5 });
-          addRow({ id: 'P1', what: 'recentlyWatched(20) p99, c=1', ours: o99, reference: r99, unit: 'ms', ratio: o99 / r99, target: '≤ 2×', pass: ok && o99 / r99 <= 2 });
+          const [o50, r50, o99, r99] = [
+            med(as, (x) => x.p50),
+            med(bs, (x) => x.p50),
+            med(as, (x) => x.p99),
+            med(bs, (x) => x.p99),
+          ];
+          addRow({
+            id: 'P1',
+            what: 'recentlyWatched(20) p50, c=1',
+            ours: o50,
+            reference: r50,
+            unit: 'ms',
+            ratio: o50 / r50,
+            target: '≤ 1.5×',
+            pass: ok && o50 / r50 <= 1.5,
+          });
+          addRow({
+            id: 'P1',
+            what: 'recentlyWatched(20) p99, c=1',
+            ours: o99,
+            reference: r99,
+            unit: 'ms',
+            ratio: o99 / r99,
+            target: '≤ 2×',
+            pass: ok && o99 / r99 <= 2,
+          });
         }
         if (want('P2')) {
-          say('P2: homeScreen vs all of its reads issued at once (the slowest one ends an iteration), concurrency 1');
+          say(
+            'P2: homeScreen vs all of its reads issued at once (the slowest one ends an iteration), concurrency 1',
+          );
           const { as, bs } = await interleaved(
             () => load(server.url, homeBodies, 1),
-            () => rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 1 }),
+            () =>
+              rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 1 }),
           );
           raw.P2 = { ours: as, reference: bs };
           const [o, r] = [med(as, (x) => x.p50), med(bs, (x) => x.p50)];
-          addRow({ id: 'P2', what: 'homeScreen p50 vs slowest of its reads in parallel, c=1', ours: o, reference: r, unit: 'ms', ratio: o / r, target: '≤ 1.3×', pass: okAll(as) && okAll(bs) && o / r <= 1.3 });
+          addRow({
+            id: 'P2',
+            what: 'homeScreen p50 vs slowest of its reads in parallel, c=1',
+            ours: o,
+            reference: r,
+            unit: 'ms',
+            ratio: o / r,
+            target: '≤ 1.3×',
+            pass: okAll(as) && okAll(bs) && o / r <= 1.3,
+          });
         }
         if (want('P4') || want('P8')) {
           say('P4: homeScreen requests/s vs a raw-driver loop doing the same reads, concurrency 32');
@@ -274,30 +334,62 @@ async function main() {
           }, 250);
           const { as, bs } = await interleaved(
             () => load(server.url, homeBodies, 32),
-            () => rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 32 }),
+            () =>
+              rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 32 }),
           );
           clearInterval(sampler);
           raw.P4 = { ours: as, reference: bs };
           const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
           if (want('P4'))
-            addRow({ id: 'P4', what: 'homeScreen throughput, c=32', ours: o, reference: r, unit: 'req/s', ratio: o / r, target: '≥ 0.7×', pass: okAll(as) && okAll(bs) && o / r >= 0.7 });
+            addRow({
+              id: 'P4',
+              what: 'homeScreen throughput, c=32',
+              ours: o,
+              reference: r,
+              unit: 'req/s',
+              ratio: o / r,
+              target: '≥ 0.7×',
+              pass: okAll(as) && okAll(bs) && o / r >= 0.7,
+            });
           if (want('P8')) {
             const maxMb = Math.max(...rss) / 2 ** 20;
-            addRow({ id: 'P8', what: 'server RSS under load (max, homeScreen c=32)', ours: maxMb, reference: 150, unit: 'MB', ratio: maxMb / 150, target: '≤ 150 MB', pass: maxMb <= 150 });
+            addRow({
+              id: 'P8',
+              what: 'server RSS under load (max, homeScreen c=32)',
+              ours: maxMb,
+              reference: 150,
+              unit: 'MB',
+              ratio: maxMb / 150,
+              target: '≤ 150 MB',
+              pass: maxMb <= 150,
+            });
           }
         }
         if (want('P6')) {
           say(`P6: homeScreen p50 on ${fmtSize(large)} vs ${fmtSize(small)}, concurrency 1`);
           const smallServer = await startServer({ keyspace: small.keyspace });
           try {
-            const smallBodies = requests(HOME_SCREEN, small.sample.map((u) => u.id), auth);
+            const smallBodies = requests(
+              HOME_SCREEN,
+              small.sample.map((u) => u.id),
+              auth,
+            );
             const { as, bs } = await interleaved(
               () => load(server.url, homeBodies, 1),
               () => load(smallServer.url, smallBodies, 1),
             );
             raw.P6 = { large: as, small: bs };
             const [o, r] = [med(as, (x) => x.p50), med(bs, (x) => x.p50)];
-            addRow({ id: 'P6', what: `homeScreen p50 at ${fmtSize(large)} vs ${fmtSize(small)}`, ours: o, reference: r, unit: 'ms', ratio: o / r, target: '≤ 1.1×', pass: okAll(as) && okAll(bs) && o / r <= 1.1 });
+            addRow({
+              id: 'P6',
+              what: `homeScreen p50 at ${fmtSize(large)} vs ${fmtSize(small)}`,
+              ours: o,
+              reference: r,
+              unit: 'ms',
+              ratio: o / r,
+              target: '≤ 1.1×',
+              pass: okAll(as) && okAll(bs) && o / r <= 1.1,
+            });
           } finally {
             await stopServer(smallServer);
           }
@@ -315,16 +407,46 @@ async function main() {
           clearInterval(sampler);
           raw.P8soak = { load: r, samples };
           // Growth: the median RSS of the last minute vs the median RSS of the second minute (after warm-up).
-          const window = (from: number, to: number) => median(samples.filter(([t]) => t >= from && t < to).map(([, v]) => v));
+          const window = (from: number, to: number) =>
+            median(samples.filter(([t]) => t >= from && t < to).map(([, v]) => v));
           const end = (Date.now() - t0) / 1000;
           const early = window(60, 120);
           const late = window(end - 60, end + 1);
           const growth = (late - early) / early;
           const maxMb = Math.max(...samples.map(([, v]) => v)) / 2 ** 20;
-          addRow({ id: 'P8', what: `soak ${minutes} min: RSS max`, ours: maxMb, reference: 150, unit: 'MB', ratio: maxMb / 150, target: '≤ 150 MB', pass: r.errors === 0 && maxMb <= 150 });
-          addRow({ id: 'P8', what: `soak ${minutes} min: RSS growth (last minute vs 2nd minute)`, ours: 100 * growth, reference: 10, unit: '%', ratio: null, target: '< 10%', pass: r.errors === 0 && growth < 0.1, note: `${r.count} requests, ${r.errors} failed` });
+          addRow({
+            id: 'P8',
+            what: `soak ${minutes} min: RSS max`,
+            ours: maxMb,
+            reference: 150,
+            unit: 'MB',
+            ratio: maxMb / 150,
+            target: '≤ 150 MB',
+            pass: r.errors === 0 && maxMb <= 150,
+          });
+          addRow({
+            id: 'P8',
+            what: `soak ${minutes} min: RSS growth (last minute vs 2nd minute)`,
+            ours: 100 * growth,
+            reference: 10,
+            unit: '%',
+            ratio: null,
+            target: '< 10%',
+            pass: r.errors === 0 && growth < 0.1,
+            note: `${r.count} requests, ${r.errors} failed`,
+          });
         } else if (want('P8')) {
-          addRow({ id: 'P8', what: 'soak RSS growth', ours: null, reference: null, unit: '%', ratio: null, target: '< 10%', pass: null, note: 'not run: pass --soak (10 minutes)' });
+          addRow({
+            id: 'P8',
+            what: 'soak RSS growth',
+            ours: null,
+            reference: null,
+            unit: '%',
+            ratio: null,
+            target: '< 10%',
+            pass: null,
+            note: 'not run: pass --soak (10 minutes)',
+          });
         }
       } finally {
         await stopServer(server);
@@ -343,14 +465,32 @@ async function main() {
         );
         raw.P5 = { ours: as, reference: bs };
         const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
-        addRow({ id: 'P5', what: 'static 20-item shelf, c=32', ours: o, reference: r, unit: 'req/s', ratio: o / r, target: '≥ 2×', pass: okAll(as) && okAll(bs) && o / r >= 2 });
+        addRow({
+          id: 'P5',
+          what: 'static 20-item shelf, c=32',
+          ours: o,
+          reference: r,
+          unit: 'req/s',
+          ratio: o / r,
+          target: '≥ 2×',
+          pass: okAll(as) && okAll(bs) && o / r >= 2,
+        });
         const lat = await interleaved(
           () => load(ours.url, staticBodies, 1),
           () => load(stock.url, staticBodies, 1),
           1,
         );
         raw.P5latency = lat;
-        addRow({ id: 'P5', what: 'static 20-item shelf p50, c=1 (information)', ours: lat.as[0].p50, reference: lat.bs[0].p50, unit: 'ms', ratio: lat.as[0].p50 / lat.bs[0].p50, target: '—', pass: null });
+        addRow({
+          id: 'P5',
+          what: 'static 20-item shelf p50, c=1 (information)',
+          ours: lat.as[0].p50,
+          reference: lat.bs[0].p50,
+          unit: 'ms',
+          ratio: lat.as[0].p50 / lat.bs[0].p50,
+          target: '—',
+          pass: null,
+        });
       } finally {
         await stopServer(ours);
         await stopServer(stock);
@@ -361,16 +501,44 @@ async function main() {
       say('P7: recommender recompute of a 100k-interaction data set');
       const r = await runP7(say);
       raw.P7 = r;
-      addRow({ id: 'P7', what: r.what, ours: r.seconds, reference: 30, unit: 's', ratio: r.seconds === null ? null : r.seconds / 30, target: '≤ 30 s', pass: r.seconds === null ? null : r.seconds <= 30, note: r.note });
+      addRow({
+        id: 'P7',
+        what: r.what,
+        ours: r.seconds,
+        reference: 30,
+        unit: 's',
+        ratio: r.seconds === null ? null : r.seconds / 30,
+        target: '≤ 30 s',
+        pass: r.seconds === null ? null : r.seconds <= 30,
+        note: r.note,
+      });
     }
 
     if (opts.ablation) {
       const staticBodies = requests(RECENTLY_WATCHED, [STATIC_USER_ID], auth);
       for (const a of ABLATIONS) {
         say(`ablation: ${a.name} (all on vs this one off)`);
-        for (const res of await runAblation(a, { startServer, stopServer, load, large, p1Bodies, homeBodies, staticBodies, repeats: REPEATS })) {
+        for (const res of await runAblation(a, {
+          startServer,
+          stopServer,
+          load,
+          large,
+          p1Bodies,
+          homeBodies,
+          staticBodies,
+          repeats: REPEATS,
+        })) {
           raw[`ablation:${res.name}:${res.metric}`] = res.raw;
-          addRow({ id: 'OPT', what: `${res.name}: ${res.metric}`, ours: res.on, reference: res.off, unit: res.unit, ratio: res.ratio, target: 'on vs off', pass: null });
+          addRow({
+            id: 'OPT',
+            what: `${res.name}: ${res.metric}`,
+            ours: res.on,
+            reference: res.off,
+            unit: res.unit,
+            ratio: res.ratio,
+            target: 'on vs off',
+            pass: null,
+          });
         }
       }
     }
@@ -380,7 +548,12 @@ async function main() {
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       mode: QUICK ? 'quick' : 'full',
       machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(1))) },
-      settings: { repeats: REPEATS, durationSec: DURATION, warmupSec: WARMUP, statistic: 'median of repeats' },
+      settings: {
+        repeats: REPEATS,
+        durationSec: DURATION,
+        warmupSec: WARMUP,
+        statistic: 'median of repeats',
+      },
       data,
       rows,
       raw,
@@ -400,10 +573,21 @@ async function main() {
 }
 
 function summary(d: DatasetInfo) {
-  return { keyspace: d.keyspace, users: d.users, events: d.events, titles: d.titles, rows: d.rows, sampledUsers: d.sample.length, seedSeconds: d.seedSeconds };
+  return {
+    keyspace: d.keyspace,
+    users: d.users,
+    events: d.events,
+    titles: d.titles,
+    rows: d.rows,
+    sampledUsers: d.sample.length,
+    seedSeconds: d.seedSeconds,
+  };
 }
 
-function table(rs: Row[], r: { mode: string; machine: Record<string, unknown>; data: Record<string, unknown> }) {
+function table(
+  rs: Row[],
+  r: { mode: string; machine: Record<string, unknown>; data: Record<string, unknown> },
+) {
   const head = ['id', 'scenario', 'ours', 'reference', 'ratio', 'target', 'result'];
   const body = rs.map((x) => [
     x.id,
@@ -416,12 +600,19 @@ function table(rs: Row[], r: { mode: string; machine: Record<string, unknown>; d
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  const m = r.machine as { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[]; pinning: string };
+  const m = r.machine as {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    loadAverageAtStart: number[];
+    pinning: string;
+  };
   return [
     '',
     `mode: ${r.mode}; data: ${JSON.stringify(r.data)}`,
     `machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverageAtStart.join(' / ')}; ${m.pinning}`,
-    'figures: medians of interleaved repeats; absolute numbers depend on the machine\'s load, the ratios are what is compared',
+    "figures: medians of interleaved repeats; absolute numbers depend on the machine's load, the ratios are what is compared",
     '',
     line(head),
     line(widths.map((w) => '-'.repeat(w))),

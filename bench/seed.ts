@@ -19,7 +19,9 @@ export async function ensureDataset(
     }
     log(`seeding ${spec.keyspace}: ${spec.events} events / ${spec.users} users (bulk path)`);
     const info = await seedDataset(client, createRepositories(client, config), spec, log);
-    log(`seeded ${spec.keyspace} in ${info.seedSeconds} s (${info.rowsPerSecond} rows/s): ${JSON.stringify(info.rows)}`);
+    log(
+      `seeded ${spec.keyspace} in ${info.seedSeconds} s (${info.rowsPerSecond} rows/s): ${JSON.stringify(info.rows)}`,
+    );
     return info;
   } finally {
     await client.shutdown();
@@ -28,9 +30,8 @@ export async function ensureDataset(
 
 if (require.main === module) {
   const [keyspace, users, events] = process.argv.slice(2);
-  ensureDataset(
-    { keyspace, users: Number(users), events: Number(events), seed: 42 },
-    (l) => console.error(`[seed] ${l}`),
+  ensureDataset({ keyspace, users: Number(users), events: Number(events), seed: 42 }, (l) =>
+    console.error(`[seed] ${l}`),
   ).catch((err) => {
     console.error(err);
     process.exit(1);

@@ -20,7 +20,13 @@ async function main() {
   await client?.connect();
   const repos = client ? createRepositories(client, config) : staticRepositories();
   const tuning = JSON.parse(process.env.BENCH_TUNING || '{}') as Record<string, unknown>;
-  const server = await createServer({ config, repos, log, client, ...(Object.keys(tuning).length ? { tuning } : {}) } as never);
+  const server = await createServer({
+    config,
+    repos,
+    log,
+    client,
+    ...(Object.keys(tuning).length ? { tuning } : {}),
+  } as never);
   const url = await server.listen(0, '127.0.0.1');
   process.stdout.write(JSON.stringify({ url, pid: process.pid }) + '\n');
   const stop = async () => {

@@ -20,7 +20,8 @@ async function main() {
   const { url } = await startStandaloneServer(apollo, {
     listen: { port: 0, host: '127.0.0.1' },
     // The same work per request as ours: the bearer token verified, the same context built.
-    context: async ({ req }) => createContext(undefined, await authenticator.authenticate(req.headers.authorization)),
+    context: async ({ req }) =>
+      createContext(undefined, await authenticator.authenticate(req.headers.authorization)),
   });
   process.stdout.write(JSON.stringify({ url: `${url.replace(/\/$/, '')}/`, pid: process.pid }) + '\n');
   process.on('SIGTERM', () => void apollo.stop().then(() => process.exit(0)));

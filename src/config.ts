@@ -32,11 +32,9 @@ const int = (min: number, max: number) =>
         .max(max, { message: `must be at most ${max}` }),
     );
 
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,47}$/, {
-    message: 'must be a lower-case CQL identifier (letters, digits, _; max 48)',
-  });
+const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, {
+  message: 'must be a lower-case CQL identifier (letters, digits, _; max 48)',
+});
 
 const consistency = z.enum(['ONE', 'LOCAL_ONE', 'QUORUM', 'LOCAL_QUORUM', 'ALL', 'EACH_QUORUM'], {
   message: 'must be one of ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM, ALL, EACH_QUORUM',

@@ -7,7 +7,8 @@ import { createTestApp, type TestApp } from './support/app';
 /** A small directory in MovieLens-100K format, generated here (the real dataset is not ours to ship). */
 function writeMovieLensDir(files: Partial<Record<'u.data' | 'u.item' | 'u.user', string>>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-'));
-  const flags = (set: number[]) => Array.from({ length: 19 }, (_, i) => (set.includes(i) ? '1' : '0')).join('|');
+  const flags = (set: number[]) =>
+    Array.from({ length: 19 }, (_, i) => (set.includes(i) ? '1' : '0')).join('|');
   const item =
     files['u.item'] ??
     [
@@ -18,7 +19,13 @@ function writeMovieLensDir(files: Partial<Record<'u.data' | 'u.item' | 'u.user',
     ].join('\n');
   const data =
     files['u.data'] ??
-    ['196\t1\t5\t881250949', '196\t4\t4\t881250950', '186\t1\t3\t891717742', '186\t2\t2\t878887116', '22\t3\t5\t880606923'].join('\n');
+    [
+      '196\t1\t5\t881250949',
+      '196\t4\t4\t881250950',
+      '186\t1\t3\t891717742',
+      '186\t2\t2\t878887116',
+      '22\t3\t5\t880606923',
+    ].join('\n');
   fs.writeFileSync(path.join(dir, 'u.item'), Buffer.from(item, 'latin1'));
   fs.writeFileSync(path.join(dir, 'u.data'), data);
   if (files['u.user']) fs.writeFileSync(path.join(dir, 'u.user'), files['u.user']);
@@ -30,14 +37,19 @@ let dir: string;
 
 beforeAll(async () => {
   app = await createTestApp();
-  dir = writeMovieLensDir({ 'u.user': '196|49|M|writer|55105\n186|39|F|executive|00000\n22|25|M|writer|40206\n7|57|M|administrator|91344\n' });
+  dir = writeMovieLensDir({
+    'u.user':
+      '196|49|M|writer|55105\n186|39|F|executive|00000\n22|25|M|writer|40206\n7|57|M|administrator|91344\n',
+  });
   await importMovieLens(app.repos, dir);
 });
 afterAll(() => app.close());
 
 describe('MovieLens import', () => {
   it('when imported, then a title is found by its original item id with its title, year and genre', async () => {
-    const res = await app.gql('{ contentByExternalId(externalId: "4") { title releaseYear genre tags contentType externalId ratingAvg ratingCount } }');
+    const res = await app.gql(
+      '{ contentByExternalId(externalId: "4") { title releaseYear genre tags contentType externalId ratingAvg ratingCount } }',
+    );
     expect(res.data).toEqual({
       contentByExternalId: {
         title: 'Star Wars',

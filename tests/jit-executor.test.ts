@@ -118,18 +118,44 @@ describe('graphql-jit executor: the same answers as graphql-js', () => {
         variables: { id: LENA, yes: true, no: false },
       },
     ],
-    ['public catalog reads, anonymously', { query: `{ topPicks(first: 3) { rank title ratingAvg content { title tags } } content(id: "${contentId('ocean-depths')}") { title genre releaseYear } }` }],
-    ['contents with an unknown id (null in the list)', { query: 'query ($ids: [UUID!]!) { contents(ids: $ids) { title } }', variables: { ids: [contentId('laugh-track'), UNKNOWN] } }],
+    [
+      'public catalog reads, anonymously',
+      {
+        query: `{ topPicks(first: 3) { rank title ratingAvg content { title tags } } content(id: "${contentId('ocean-depths')}") { title genre releaseYear } }`,
+      },
+    ],
+    [
+      'contents with an unknown id (null in the list)',
+      {
+        query: 'query ($ids: [UUID!]!) { contents(ids: $ids) { title } }',
+        variables: { ids: [contentId('laugh-track'), UNKNOWN] },
+      },
+    ],
     [
       'federation entities (User and Content) and __typename',
       {
-        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Content { title } ... on User { name } } }',
-        variables: { r: [{ __typename: 'Content', id: contentId('ocean-depths') }, { __typename: 'User', id: LENA }] },
+        query:
+          'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Content { title } ... on User { name } } }',
+        variables: {
+          r: [
+            { __typename: 'Content', id: contentId('ocean-depths') },
+            { __typename: 'User', id: LENA },
+          ],
+        },
       },
     ],
     ['the subgraph SDL (_service)', { query: '{ _service { sdl } }' }],
-    ['introspection', { query: '{ __schema { queryType { name } } __type(name: "Shelf") { fields { name } } }' }],
-    ['a named operation chosen among several', { query: 'query A { topPicks(first: 1) { title } } query B { topPicks(first: 2) { rank } }', operationName: 'B' }],
+    [
+      'introspection',
+      { query: '{ __schema { queryType { name } } __type(name: "Shelf") { fields { name } } }' },
+    ],
+    [
+      'a named operation chosen among several',
+      {
+        query: 'query A { topPicks(first: 1) { title } } query B { topPicks(first: 2) { rank } }',
+        operationName: 'B',
+      },
+    ],
   ];
 
   it.each(successes)('success: %s', async (_name, payload) => {
@@ -142,7 +168,11 @@ describe('graphql-jit executor: the same answers as graphql-js', () => {
     const traced = async (url: string) => {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: lena, 'apollo-federation-include-trace': 'ftv1' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: lena,
+          'apollo-federation-include-trace': 'ftv1',
+        },
         body: JSON.stringify({ query: `{ user(id: "${LENA}") { name continueWatching { title } } }` }),
       });
       return (await res.json()) as { data: unknown; extensions?: { ftv1?: string } };
@@ -152,36 +182,88 @@ describe('graphql-jit executor: the same answers as graphql-js', () => {
     expect(typeof stock.extensions?.ftv1).toBe('string');
     expect(typeof jit.extensions?.ftv1).toBe('string');
     // The trace encodes the resolved fields' names: the compiled query ran the instrumented resolvers.
-    const fields = (b64: string) => ['continueWatching', 'title', 'name'].filter((f) => Buffer.from(b64, 'base64').includes(f));
+    const fields = (b64: string) =>
+      ['continueWatching', 'title', 'name'].filter((f) => Buffer.from(b64, 'base64').includes(f));
     expect(fields(jit.extensions!.ftv1!)).toEqual(fields(stock.extensions!.ftv1!));
     expect(fields(jit.extensions!.ftv1!)).toHaveLength(3);
   });
 
   const failures: Array<[string, unknown, { as?: 'lena' | 'anonymous'; broken?: boolean }?]> = [
-    ['1 a malformed UUID in a variable (BAD_USER_INPUT)', { query: 'query ($id: UUID!) { user(id: $id) { name } }', variables: { id: 'not-a-uuid' } }],
-    ['2 a required variable missing (BAD_USER_INPUT)', { query: 'query ($id: UUID!) { user(id: $id) { name } }', variables: {} }],
+    [
+      '1 a malformed UUID in a variable (BAD_USER_INPUT)',
+      { query: 'query ($id: UUID!) { user(id: $id) { name } }', variables: { id: 'not-a-uuid' } },
+    ],
+    [
+      '2 a required variable missing (BAD_USER_INPUT)',
+      { query: 'query ($id: UUID!) { user(id: $id) { name } }', variables: {} },
+    ],
     ['3 a variable of the wrong type (BAD_USER_INPUT)', { query: HOME, variables: { id: LENA, n: 'ten' } }],
     ['4 a malformed UUID inline (validation, BAD_USER_INPUT)', { query: '{ user(id: "1234") { name } }' }],
     ['5 an unknown user (NOT_FOUND, null)', { query: `{ user(id: "${UNKNOWN}") { name } }` }],
-    ['6 itemsPerShelf above the maximum (resolver BAD_USER_INPUT)', { query: HOME, variables: { id: LENA, n: 51 } }],
-    ['7 a forged cursor (BAD_USER_INPUT)', { query: `{ user(id: "${LENA}") { recentlyWatched(first: 2, after: "forged") { edges { cursor } } } }` }],
-    ['8 more than 100 ids (BAD_USER_INPUT)', { query: 'query ($ids: [UUID!]!) { contents(ids: $ids) { title } }', variables: { ids: Array.from({ length: 101 }, () => UNKNOWN) } }],
-    ['9 a private field read anonymously (UNAUTHENTICATED in a nested field)', { query: `{ user(id: "${LENA}") { name homeScreen { shelves { id } } } }` }, { as: 'anonymous' }],
-    ["10 another user's private field (FORBIDDEN)", { query: `{ user(id: "${MARCO}") { name continueWatching { title } } }` }],
+    [
+      '6 itemsPerShelf above the maximum (resolver BAD_USER_INPUT)',
+      { query: HOME, variables: { id: LENA, n: 51 } },
+    ],
+    [
+      '7 a forged cursor (BAD_USER_INPUT)',
+      {
+        query: `{ user(id: "${LENA}") { recentlyWatched(first: 2, after: "forged") { edges { cursor } } } }`,
+      },
+    ],
+    [
+      '8 more than 100 ids (BAD_USER_INPUT)',
+      {
+        query: 'query ($ids: [UUID!]!) { contents(ids: $ids) { title } }',
+        variables: { ids: Array.from({ length: 101 }, () => UNKNOWN) },
+      },
+    ],
+    [
+      '9 a private field read anonymously (UNAUTHENTICATED in a nested field)',
+      { query: `{ user(id: "${LENA}") { name homeScreen { shelves { id } } } }` },
+      { as: 'anonymous' },
+    ],
+    [
+      "10 another user's private field (FORBIDDEN)",
+      { query: `{ user(id: "${MARCO}") { name continueWatching { title } } }` },
+    ],
     ['11 a syntax error (GRAPHQL_PARSE_FAILED)', { query: '{ user(id: ' }],
     ['12 an unknown field (GRAPHQL_VALIDATION_FAILED)', { query: '{ user(id: "' + LENA + '") { nope } }' }],
     ['13 an unknown operation name', { query: 'query A { topPicks { title } }', operationName: 'Z' }],
-    ['14 several operations and no name', { query: 'query A { topPicks { title } } query B { topPicks { rank } }' }],
-    ['15 the database unavailable (SERVICE_UNAVAILABLE, retryable)', { query: `{ user(id: "${BROKEN_DB}") { name } }` }, { broken: true }],
-    ['16 an unexpected error (masked INTERNAL_SERVER_ERROR)', { query: `{ user(id: "${BROKEN_BUG}") { name } }` }, { broken: true }],
-    ['17 null in a non-null field (masked, parent nulled)', { query: `{ user(id: "${BROKEN_NULL}") { id name } }` }, { broken: true }],
-    ['18 a bad entity representation', { query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { name } } }', variables: { r: [{ __typename: 'User' }] } }],
+    [
+      '14 several operations and no name',
+      { query: 'query A { topPicks { title } } query B { topPicks { rank } }' },
+    ],
+    [
+      '15 the database unavailable (SERVICE_UNAVAILABLE, retryable)',
+      { query: `{ user(id: "${BROKEN_DB}") { name } }` },
+      { broken: true },
+    ],
+    [
+      '16 an unexpected error (masked INTERNAL_SERVER_ERROR)',
+      { query: `{ user(id: "${BROKEN_BUG}") { name } }` },
+      { broken: true },
+    ],
+    [
+      '17 null in a non-null field (masked, parent nulled)',
+      { query: `{ user(id: "${BROKEN_NULL}") { id name } }` },
+      { broken: true },
+    ],
+    [
+      '18 a bad entity representation',
+      {
+        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { name } } }',
+        variables: { r: [{ __typename: 'User' }] },
+      },
+    ],
   ];
 
   // Every row has its three elements: jest would take a missing one for a `done` callback.
-  it.each(failures.map(([n, p, o]) => [n, p, o ?? {}] as const))('error: %s', async (_name, payload, opts) => {
-    const { jit, stock } = await both(payload, opts);
-    expect((stock.body as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
-    expect(jit).toEqual(stock);
-  });
+  it.each(failures.map(([n, p, o]) => [n, p, o ?? {}] as const))(
+    'error: %s',
+    async (_name, payload, opts) => {
+      const { jit, stock } = await both(payload, opts);
+      expect((stock.body as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
+      expect(jit).toEqual(stock);
+    },
+  );
 });

@@ -142,7 +142,9 @@ describe('migrations', () => {
       const lines = source.split('\n');
       lines.forEach((line, i) => {
         if (line.startsWith('CREATE TABLE')) {
-          const above = lines.slice(Math.max(0, i - 4), i).join('\n');
+          let start = i;
+          while (start > 0 && lines[start - 1].startsWith('--')) start -= 1;
+          const above = lines.slice(start, i).join('\n'); // the comment block right above the table
           expect({ file, table: line, comment: /-- Serves: /.test(above) }).toEqual({
             file,
             table: line,

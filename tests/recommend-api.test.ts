@@ -117,7 +117,9 @@ describe('with the job’s model persisted', () => {
     expect((await app.gql(REFRESH, { u: viewer })).errors).toBeUndefined();
     let res: Awaited<ReturnType<TestApp['gql']>> | undefined;
     const n = await app.countStatements(async () => {
-      res = await app.gql('mutation ($u: UUID!) { refreshRecommendations(userId: $u) { tookMs } }', { u: viewer });
+      res = await app.gql('mutation ($u: UUID!) { refreshRecommendations(userId: $u) { tookMs } }', {
+        u: viewer,
+      });
     });
     expect(res!.errors).toBeUndefined();
     const issued = app.counter.recent.slice(-n);

@@ -31,7 +31,10 @@ describe('verified-token cache', () => {
   it('when a cached token is past its exp, then the cache defers to the verifier again', async () => {
     let now = Date.now();
     const inner = counting(createAuthenticator(auth));
-    const cached = cachingAuthenticator(inner, { now: () => now, clockToleranceSeconds: auth.clockToleranceSeconds });
+    const cached = cachingAuthenticator(inner, {
+      now: () => now,
+      clockToleranceSeconds: auth.clockToleranceSeconds,
+    });
     const header = `Bearer ${await mintToken(auth, { userId: USER, expiresIn: '2s' })}`;
     await cached.authenticate(header);
     now += 1000;
@@ -61,7 +64,8 @@ describe('verified-token cache', () => {
 
   it('when more tokens arrive than it holds, then the least recently used go first', async () => {
     const cached = cachingAuthenticator(createAuthenticator(auth), { max: 2 });
-    for (let i = 0; i < 4; i++) await cached.authenticate(`Bearer ${await mintToken(auth, { userId: USER, expiresIn: `${i + 1}h` })}`);
+    for (let i = 0; i < 4; i++)
+      await cached.authenticate(`Bearer ${await mintToken(auth, { userId: USER, expiresIn: `${i + 1}h` })}`);
     expect(cached.size).toBe(2);
   });
 });

@@ -13,12 +13,15 @@ export const BENCH_JMX_PORT = 17399;
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const BENCH_CASSANDRA_DIR = path.join(REPO_ROOT, '.cache', 'bench-cassandra');
 
-export function benchCassandra(log: (line: string) => void = (l) => process.stderr.write(`[cassandra] ${l}\n`)) {
+export function benchCassandra(
+  log: (line: string) => void = (l) => process.stderr.write(`[cassandra] ${l}\n`),
+) {
   return new LocalCassandra({
     version: process.env.LOCAL_CASSANDRA_VERSION ?? '5.0.8',
     nodes: 1,
     baseDir: BENCH_CASSANDRA_DIR,
-    cacheDir: process.env.LOCAL_CASSANDRA_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'personalization-subgraph'),
+    cacheDir:
+      process.env.LOCAL_CASSANDRA_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'personalization-subgraph'),
     heap: process.env.BENCH_CASSANDRA_HEAP ?? '2G',
     nativePort: BENCH_NATIVE_PORT,
     storagePort: BENCH_STORAGE_PORT,

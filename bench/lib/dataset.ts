@@ -52,9 +52,10 @@ const REASONS = ['BECAUSE_YOU_WATCHED', 'SIMILAR_TASTE', 'MATCHES_YOUR_GENRES', 
 const markerPath = (keyspace: string) => path.join(BENCH_CASSANDRA_DIR, 'datasets', `${keyspace}.json`);
 
 export async function keyspaceExists(client: Client, keyspace: string): Promise<boolean> {
-  const rs = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [
-    keyspace,
-  ]);
+  const rs = await client.execute(
+    'SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?',
+    [keyspace],
+  );
   return rs.rowLength > 0;
 }
 
@@ -83,7 +84,9 @@ export async function seedDataset(
     seed: spec.seed,
   });
   const rows = data.rows.filter((r) => !r.dismissed).slice(0, spec.events);
-  log(`generated ${rows.length} sessions, ${data.users.length} users, ${data.items.length} titles in ${Date.now() - t0} ms`);
+  log(
+    `generated ${rows.length} sessions, ${data.users.length} users, ${data.items.length} titles in ${Date.now() - t0} ms`,
+  );
 
   const tally = new RatingTally();
   for (const r of rows) if (r.rating !== null) tally.add(r.contentId, r.rating);
@@ -137,7 +140,9 @@ export async function seedDataset(
     if (Date.now() - lastLog > 5000) {
       lastLog = Date.now();
       const s = (Date.now() - t0) / 1000;
-      log(`  ${done.toLocaleString('en-US')} rows written (${Math.round(done / s).toLocaleString('en-US')} rows/s)`);
+      log(
+        `  ${done.toLocaleString('en-US')} rows written (${Math.round(done / s).toLocaleString('en-US')} rows/s)`,
+      );
     }
   };
 

@@ -43,4 +43,9 @@ export function requests(query: string, ids: string[], auth: Map<string, string>
   return ids.map((id) => ({ body: body(query, id), authorization: auth.get(id)! }));
 }
 
-export const viewerOf = (userId: string): Viewer => ({ kind: 'user', userId: userId.toLowerCase(), admin: false, scopes: [] });
+export const viewerOf = (userId: string): Viewer => ({
+  kind: 'user',
+  userId: userId.toLowerCase(),
+  admin: false,
+  scopes: [],
+});

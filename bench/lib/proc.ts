@@ -82,8 +82,13 @@ export function spawnChild(
   const result = new Promise<Record<string, unknown>>((res, rej) => {
     proc.on('exit', (code, signal) => {
       if (inputFile) fs.rmSync(inputFile, { force: true });
-      const tail = err.split('\n').filter((l) => !l.includes('nodedir')).slice(-15).join('\n');
-      if (lines.length === 0) onReadyFail(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${tail}`));
+      const tail = err
+        .split('\n')
+        .filter((l) => !l.includes('nodedir'))
+        .slice(-15)
+        .join('\n');
+      if (lines.length === 0)
+        onReadyFail(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${tail}`));
       if (code === 0 && lines.length) res(lines[lines.length - 1]);
       else rej(new Error(`${script} exited with ${code ?? signal}:\n${tail}`));
     });

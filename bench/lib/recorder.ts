@@ -1,7 +1,8 @@
 /** A driver request tracker that records every statement (text, parameters, whether prepared) while switched on. */
 import { tracker } from 'cassandra-driver';
 
-const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker }).RequestTracker;
+const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker })
+  .RequestTracker;
 
 export interface Recorded {
   query: string;
@@ -49,6 +50,7 @@ export class RecordingTracker extends RequestTrackerBase implements tracker.Requ
 
 /** `table:partition key` of a single-table statement, taking the first bound value as the partition key. */
 export function partitionOf(s: Recorded): string {
-  const table = /\bFROM\s+(\w+)/i.exec(s.query)?.[1] ?? /\b(?:INTO|UPDATE)\s+(\w+)/i.exec(s.query)?.[1] ?? '?';
+  const table =
+    /\bFROM\s+(\w+)/i.exec(s.query)?.[1] ?? /\b(?:INTO|UPDATE)\s+(\w+)/i.exec(s.query)?.[1] ?? '?';
   return `${table}:${String(s.params[0]).toLowerCase()}`;
 }

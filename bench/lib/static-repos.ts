@@ -18,7 +18,10 @@ const user: User = {
   externalId: null,
 };
 
-const titles = Array.from({ length: 50 }, (_, i) => ({ id: uuidFromName(`bench:title:${i}`), title: `Static Title ${i + 1}` }));
+const titles = Array.from({ length: 50 }, (_, i) => ({
+  id: uuidFromName(`bench:title:${i}`),
+  title: `Static Title ${i + 1}`,
+}));
 const base = Date.parse('2025-05-01T12:00:00Z');
 const events: WatchEvent[] = titles.map((t, i) => ({
   userId: STATIC_USER_ID,
@@ -80,17 +83,15 @@ export function staticRepositories(): Repositories {
     },
     recommendations: {
       forYou: async (userId: string, limit: number) => ({
-        items: titles.slice(0, limit).map(
-          (t, i): Recommendation => ({
-            userId,
-            rank: i + 1,
-            contentId: t.id,
-            title: t.title,
-            score: 1 - i / 100,
-            reason: { kind: 'TRENDING', text: 'Trending now', becauseOf: [] },
-            generatedAt: new Date(base),
-          }),
-        ),
+        items: titles.slice(0, limit).map((t, i): Recommendation => ({
+          userId,
+          rank: i + 1,
+          contentId: t.id,
+          title: t.title,
+          score: 1 - i / 100,
+          reason: { kind: 'TRENDING', text: 'Trending now', becauseOf: [] },
+          generatedAt: new Date(base),
+        })),
         hasNextPage: true,
       }),
     },

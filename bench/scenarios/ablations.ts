@@ -51,10 +51,15 @@ async function firstRequest(ctx: AblationContext, tuning: Record<string, unknown
   try {
     const r = ctx.homeBodies[0];
     const t = performance.now();
-    const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: r.authorization }, body: r.body });
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: r.authorization },
+      body: r.body,
+    });
     const text = await res.text();
     const ms = performance.now() - t;
-    if (!text.startsWith('{"data":{') || text.includes('"errors"')) throw new Error(`first request failed: ${text.slice(0, 300)}`);
+    if (!text.startsWith('{"data":{') || text.includes('"errors"'))
+      throw new Error(`first request failed: ${text.slice(0, 300)}`);
     return ms;
   } finally {
     await ctx.stopServer(s);
@@ -71,7 +76,10 @@ export interface AblationResult {
   raw: unknown;
 }
 
-const DESCRIBE: Record<Exclude<Metric, 'first-request'>, { what: string; unit: string; pick: (r: LoadResult) => number; c: number }> = {
+const DESCRIBE: Record<
+  Exclude<Metric, 'first-request'>,
+  { what: string; unit: string; pick: (r: LoadResult) => number; c: number }
+> = {
   'static-rps': { what: 'static layer req/s, c=32', unit: 'req/s', pick: (r) => r.rps, c: 32 },
   'home-rps': { what: 'homeScreen req/s, c=32', unit: 'req/s', pick: (r) => r.rps, c: 32 },
   'home-p50': { what: 'homeScreen p50, c=1', unit: 'ms', pick: (r) => r.p50, c: 1 },
@@ -89,12 +97,21 @@ export async function runAblation(a: Ablation, ctx: AblationContext): Promise<Ab
         offs.push(await firstRequest(ctx, a.off));
       }
       const [m1, m0] = [median(ons), median(offs)];
-      out.push({ name: a.name, metric: 'first homeScreen after start', unit: 'ms', on: m1, off: m0, ratio: m1 / m0, raw: { on: ons, off: offs } });
+      out.push({
+        name: a.name,
+        metric: 'first homeScreen after start',
+        unit: 'ms',
+        on: m1,
+        off: m0,
+        ratio: m1 / m0,
+        raw: { on: ons, off: offs },
+      });
       continue;
     }
     const d = DESCRIBE[metric];
     const mode = metric === 'static-rps' ? 'static' : 'cassandra';
-    const reqs = metric === 'static-rps' ? ctx.staticBodies : metric === 'p1-p50' ? ctx.p1Bodies : ctx.homeBodies;
+    const reqs =
+      metric === 'static-rps' ? ctx.staticBodies : metric === 'p1-p50' ? ctx.p1Bodies : ctx.homeBodies;
     const on = await ctx.startServer({ mode, keyspace: ctx.large.keyspace });
     const off = await ctx.startServer({ mode, keyspace: ctx.large.keyspace, tuning: a.off });
     try {
@@ -102,12 +119,23 @@ export async function runAblation(a: Ablation, ctx: AblationContext): Promise<Ab
       const offs: LoadResult[] = [];
       for (let i = 0; i < ctx.repeats; i++) {
         // on-off, off-on, …: drift of the shared machine cancels
-        const pair = [() => ctx.load(on.url, reqs, d.c).then((r) => ons.push(r)), () => ctx.load(off.url, reqs, d.c).then((r) => offs.push(r))];
+        const pair = [
+          () => ctx.load(on.url, reqs, d.c).then((r) => ons.push(r)),
+          () => ctx.load(off.url, reqs, d.c).then((r) => offs.push(r)),
+        ];
         if (i % 2) pair.reverse();
         for (const run of pair) await run();
       }
       const [m1, m0] = [median(ons.map(d.pick)), median(offs.map(d.pick))];
-      out.push({ name: a.name, metric: d.what, unit: d.unit, on: m1, off: m0, ratio: m1 / m0, raw: { on: ons, off: offs } });
+      out.push({
+        name: a.name,
+        metric: d.what,
+        unit: d.unit,
+        on: m1,
+        off: m0,
+        ratio: m1 / m0,
+        raw: { on: ons, off: offs },
+      });
     } finally {
       await ctx.stopServer(on);
       await ctx.stopServer(off);

@@ -56,7 +56,15 @@ export async function runP3(ds: DatasetInfo, users = 20): Promise<P3Result[]> {
       ['recentlyWatched(20)', RECENTLY_WATCHED],
       ['homeScreen', HOME_SCREEN],
     ] as const) {
-      const r: P3Result = { operation: name, operations: 0, statements: 0, partitions: 0, exact: true, prepared: 0, mismatch: null };
+      const r: P3Result = {
+        operation: name,
+        operations: 0,
+        statements: 0,
+        partitions: 0,
+        exact: true,
+        prepared: 0,
+        mismatch: null,
+      };
       for (const u of ds.sample.slice(0, users)) {
         await post(query, u.id); // warm (prepares statements on first use)
         rec.take();
@@ -68,7 +76,8 @@ export async function runP3(ds: DatasetInfo, users = 20): Promise<P3Result[]> {
         const expected = new Set([`users:${u.id}`]);
         if (query === RECENTLY_WATCHED) expected.add(`watch_history:${u.id}`);
         else {
-          for (const t of ['continue_watching', 'recommendations', 'watch_history']) expected.add(`${t}:${u.id}`);
+          for (const t of ['continue_watching', 'recommendations', 'watch_history'])
+            expected.add(`${t}:${u.id}`);
           expected.add('top_picks_by_scope:all');
           for (const g of u.genres) expected.add(`top_picks_by_scope:${g}`);
           for (const s of (data as HomeData).user.homeScreen.shelves)

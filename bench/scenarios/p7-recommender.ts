@@ -21,11 +21,25 @@ const KEYSPACE = 'bench_rec';
 export async function runP7(say: (l: string) => void): Promise<P7Result> {
   const script = path.join(REPO_ROOT, 'bench', 'recommender.ts');
   if (!fs.existsSync(script)) {
-    return { what: 'recommender recompute, 100k interactions', seconds: null, interactions: null, note: 'not measured: bench/recommender.ts is not there' };
+    return {
+      what: 'recommender recompute, 100k interactions',
+      seconds: null,
+      interactions: null,
+      note: 'not measured: bench/recommender.ts is not there',
+    };
   }
   const marker = path.join(BENCH_CASSANDRA_DIR, 'datasets', `${KEYSPACE}.json`);
   const reuse = fs.existsSync(marker);
-  const args = ['--import', 'tsx', script, '--keyspace', KEYSPACE, '--refresh-sample', '5', ...(reuse ? ['--reuse'] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--keyspace',
+    KEYSPACE,
+    '--refresh-sample',
+    '5',
+    ...(reuse ? ['--reuse'] : []),
+  ];
   say(`  ${reuse ? 'reusing' : 'seeding'} ${KEYSPACE}; running bench/recommender.ts`);
   const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const p = spawn(process.execPath, args, {

@@ -34,7 +34,10 @@ interface Entry {
 /** The `exp`/`nbf` claims of a token that was just verified (its payload is known to be valid JSON). */
 function claims(token: string): { exp?: number; nbf?: number } {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     return {
       exp: typeof payload.exp === 'number' ? payload.exp : undefined,
       nbf: typeof payload.nbf === 'number' ? payload.nbf : undefined,
@@ -44,7 +47,10 @@ function claims(token: string): { exp?: number; nbf?: number } {
   }
 }
 
-export function cachingAuthenticator(inner: Authenticator, opts: TokenCacheOptions = {}): Authenticator & { readonly size: number } {
+export function cachingAuthenticator(
+  inner: Authenticator,
+  opts: TokenCacheOptions = {},
+): Authenticator & { readonly size: number } {
   const max = opts.max ?? 10_000;
   const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
   const toleranceMs = (opts.clockToleranceSeconds ?? 0) * 1000;

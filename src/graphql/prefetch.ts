@@ -39,7 +39,8 @@ const STATE = Symbol('prefetch state');
 /** The started reads, and the shared repositories that issue them. */
 type WithState = { [STATE]?: { reads: Reads; base: Repositories } };
 
-const key = (kind: string, args: unknown[]) => `${kind}|${args.map((a) => String(a).toLowerCase()).join('|')}`;
+const key = (kind: string, args: unknown[]) =>
+  `${kind}|${args.map((a) => String(a).toLowerCase()).join('|')}`;
 
 /**
  * The request's repositories, with the four shelf reads served from what `prefetchUserReads` started (take-once).
@@ -60,7 +61,9 @@ export function prefetchingRepositories(base: Repositories): Repositories {
   };
   const history = Object.create(base.history) as Repositories['history'];
   history.recentlyWatched = (userId, limit, after) =>
-    after ? base.history.recentlyWatched(userId, limit, after) : take('rw', [userId, limit], () => base.history.recentlyWatched(userId, limit, null));
+    after
+      ? base.history.recentlyWatched(userId, limit, after)
+      : take('rw', [userId, limit], () => base.history.recentlyWatched(userId, limit, null));
   history.continueWatching = (userId, limit) =>
     take('cw', [userId, limit], () => base.history.continueWatching(userId, limit));
   const recommendations = Object.create(base.recommendations) as Repositories['recommendations'];
@@ -86,7 +89,11 @@ function start<T>(reads: Reads, kind: string, args: unknown[], read: () => Promi
 }
 
 /** The fields selected under a selection set, through fragments, honouring @skip/@include. */
-function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = []): FieldNode[] {
+function fieldsOf(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  out: FieldNode[] = [],
+): FieldNode[] {
   for (const sel of set?.selections ?? []) {
     if (!included(sel, info)) continue;
     if (sel.kind === Kind.FIELD) out.push(sel);
@@ -144,14 +151,18 @@ export function prefetchUserReads(ctx: Context, info: GraphQLResolveInfo, userId
   // The same calls the resolvers make, routed through `start` (repositories shaped like the shared ones).
   const starting = {
     history: {
-      continueWatching: (u: string, l: number) => start(reads, 'cw', [u, l], () => base.history.continueWatching(u, l)),
+      continueWatching: (u: string, l: number) =>
+        start(reads, 'cw', [u, l], () => base.history.continueWatching(u, l)),
       recentlyWatched: (u: string, l: number) =>
         start(reads, 'rw', [u, l], () => base.history.recentlyWatched(u, l, null)),
     },
     recommendations: {
-      forYou: (u: string, l: number) => start(reads, 'fy', [u, l], () => base.recommendations.forYou(u, l, null)),
+      forYou: (u: string, l: number) =>
+        start(reads, 'fy', [u, l], () => base.recommendations.forYou(u, l, null)),
     },
-    catalog: { topPicks: (sc: string, l: number) => start(reads, 'tp', [sc, l], () => base.catalog.topPicks(sc, l)) },
+    catalog: {
+      topPicks: (sc: string, l: number) => start(reads, 'tp', [sc, l], () => base.catalog.topPicks(sc, l)),
+    },
   };
   for (const field of fieldsOf(info.fieldNodes[0]?.selectionSet, info)) {
     const sub = () => fieldsOf(field.selectionSet, info);

@@ -14,8 +14,25 @@ import { createProgress, RatingTally, writeLeaderboards } from '../seed/bulk';
  *   u.user  user id | age | gender | occupation | zip        (optional; users are created from u.data otherwise)
  */
 export const ML_GENRES = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ];
 
 export class ImportError extends Error {
@@ -53,14 +70,19 @@ const genreKey = (g: string) => g.toLowerCase().replace(/'/g, '');
 /** Parses a MovieLens-100K directory; every malformed line is reported with its file and line number. */
 export function readMovieLens(dir: string): MovieLensData {
   const file = (name: string) => path.join(dir, name);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ImportError(`${dir} is not a directory`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new ImportError(`${dir} is not a directory`);
   for (const required of ['u.data', 'u.item']) {
-    if (!fs.existsSync(file(required))) throw new ImportError(`${file(required)} is missing (a MovieLens-100K directory has u.data and u.item)`);
+    if (!fs.existsSync(file(required)))
+      throw new ImportError(
+        `${file(required)} is missing (a MovieLens-100K directory has u.data and u.item)`,
+      );
   }
   const genres = fs.existsSync(file('u.genre'))
     ? lines(file('u.genre'), 'latin1').map((l, i) => {
         const [name, index] = l.split('|');
-        if (name === undefined || Number(index) !== i) throw new ImportError(`${file('u.genre')}:${i + 1}: expected "genre|${i}"`);
+        if (name === undefined || Number(index) !== i)
+          throw new ImportError(`${file('u.genre')}:${i + 1}: expected "genre|${i}"`);
         return name;
       })
     : ML_GENRES;
@@ -68,7 +90,9 @@ export function readMovieLens(dir: string): MovieLensData {
   const items: Content[] = lines(file('u.item'), 'latin1').map((l, i) => {
     const f = l.split('|');
     if (f.length < 5 + genres.length || !/^\d+$/.test(f[0])) {
-      throw new ImportError(`${file('u.item')}:${i + 1}: expected "id|title|release date|video release|url|${genres.length} genre flags"`);
+      throw new ImportError(
+        `${file('u.item')}:${i + 1}: expected "id|title|release date|video release|url|${genres.length} genre flags"`,
+      );
     }
     const flagged = genres.filter((_, g) => f[5 + g] === '1').filter((g) => g !== 'unknown');
     const year = /(\d{4})$/.exec(f[2] ?? '')?.[1] ?? /\((\d{4})\)\s*$/.exec(f[1])?.[1];
@@ -90,8 +114,15 @@ export function readMovieLens(dir: string): MovieLensData {
   const ratings: MovieLensRating[] = lines(file('u.data'), 'utf8').map((l, i) => {
     const [user, item, rating, ts] = l.split('\t');
     const r = Number(rating);
-    if (!/^\d+$/.test(user ?? '') || !/^\d+$/.test(item ?? '') || !(r >= 1 && r <= 5) || !/^\d+$/.test(ts ?? '')) {
-      throw new ImportError(`${file('u.data')}:${i + 1}: expected "user<TAB>item<TAB>rating 1-5<TAB>unix time"`);
+    if (
+      !/^\d+$/.test(user ?? '') ||
+      !/^\d+$/.test(item ?? '') ||
+      !(r >= 1 && r <= 5) ||
+      !/^\d+$/.test(ts ?? '')
+    ) {
+      throw new ImportError(
+        `${file('u.data')}:${i + 1}: expected "user<TAB>item<TAB>rating 1-5<TAB>unix time"`,
+      );
     }
     if (!known.has(item)) throw new ImportError(`${file('u.data')}:${i + 1}: item ${item} is not in u.item`);
     return { user, item, rating: Math.round(r), at: new Date(Number(ts) * 1000) };
@@ -100,11 +131,15 @@ export function readMovieLens(dir: string): MovieLensData {
   const userIds = fs.existsSync(file('u.user'))
     ? lines(file('u.user'), 'latin1').map((l, i) => {
         const id = l.split('|')[0];
-        if (!/^\d+$/.test(id)) throw new ImportError(`${file('u.user')}:${i + 1}: expected "id|age|gender|occupation|zip"`);
+        if (!/^\d+$/.test(id))
+          throw new ImportError(`${file('u.user')}:${i + 1}: expected "id|age|gender|occupation|zip"`);
         return id;
       })
     : [...new Set(ratings.map((r) => r.user))];
-  const users = [...new Set([...userIds, ...ratings.map((r) => r.user)])].map((externalId) => ({ externalId, preferredGenres: [] }));
+  const users = [...new Set([...userIds, ...ratings.map((r) => r.user)])].map((externalId) => ({
+    externalId,
+    preferredGenres: [],
+  }));
   return { items, users, ratings };
 }
 
@@ -128,13 +163,18 @@ export async function importMovieLens(
   const t0 = Date.now();
   const data = readMovieLens(dir);
   const limit = pLimit(opts.concurrency ?? 64);
-  const progress = createProgress(data.items.length + data.users.length + data.ratings.length, opts.progress ?? false);
+  const progress = createProgress(
+    data.items.length + data.users.length + data.ratings.length,
+    opts.progress ?? false,
+  );
   const tally = new RatingTally();
   for (const r of data.ratings) tally.add(movieLensContentId(r.item), r.rating);
   const contents = tally.apply(data.items);
   const titleOf = new Map(contents.map((c) => [c.id, c.title]));
 
-  await Promise.all(contents.map((c) => limit(async () => (await repos.catalog.upsert(c), progress.tick('titles')))));
+  await Promise.all(
+    contents.map((c) => limit(async () => (await repos.catalog.upsert(c), progress.tick('titles')))),
+  );
   await Promise.all(
     data.users.map((u) =>
       limit(async () => {
@@ -147,7 +187,8 @@ export async function importMovieLens(
           preferredLanguage: null,
           externalId: u.externalId,
         });
-        if (!ok) throw new ImportError(`e-mail movielens-${u.externalId}@movielens.example belongs to another user`);
+        if (!ok)
+          throw new ImportError(`e-mail movielens-${u.externalId}@movielens.example belongs to another user`);
         progress.tick('users');
       }),
     ),
@@ -172,5 +213,10 @@ export async function importMovieLens(
   );
   progress.stop();
   await writeLeaderboards(repos, contents);
-  return { titles: contents.length, users: data.users.length, sessions: data.ratings.length, seconds: (Date.now() - t0) / 1000 };
+  return {
+    titles: contents.length,
+    users: data.users.length,
+    sessions: data.ratings.length,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
