@@ -26,9 +26,16 @@ async function serverWith(env: Record<string, string>): Promise<string> {
   const noDatabase = new Proxy(
     {},
     {
-      get: () => {
-        throw new Error('no database in this test');
-      },
+      // Every repository exists; each of its methods fails loudly.
+      get: () =>
+        new Proxy(
+          {},
+          {
+            get: () => () => {
+              throw new Error('no database in this test');
+            },
+          },
+        ),
     },
   );
   const server = await createServer({ config, repos: noDatabase as never, log: createLogger('silent') });

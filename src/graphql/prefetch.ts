@@ -47,6 +47,8 @@ const key = (kind: string, args: unknown[]) =>
  * Everything else is the shared repositories themselves.
  */
 export function prefetchingRepositories(base: Repositories): Repositories {
+  // A partial set of repositories (a test double, a tool) has nothing to prefetch: use it as it is.
+  if (!base.history || !base.recommendations || !base.catalog) return base;
   const reads: Reads = new Map();
   const take = <T>(kind: string, args: unknown[], read: () => Promise<T>): Promise<T> => {
     if (reads.size) {
