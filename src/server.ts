@@ -3,7 +3,10 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { errors as driverErrors } from 'cassandra-driver';
@@ -12,6 +15,7 @@ import { applyAccessPolicy, type Viewer } from './auth/policy';
 import { cachingAuthenticator } from './auth/token-cache';
 import { createContextFactory, type AppDeps, type Context } from './context';
 import { guardEntityRepresentations } from './graphql/entities-guard';
+import { instrumentCachePolicy, staticCachePolicyPlugin } from './graphql/cache-control';
 import { jitGateway } from './graphql/jit-executor';
 import { limitParseOptions, limitValidationRules, maskSuggestionsPlugin } from './graphql/limits';
 import { isJsonMediaType, readBody } from './http/body';
@@ -116,6 +120,8 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   const ops = new Operations(deps);
   deps = { ...deps, metrics: ops.metrics };
   const tuning = resolveTuning(deps.tuning);
+  // Cache hints without a hook on every resolved field (src/graphql/cache-control.ts); Apollo's plugin otherwise.
+  if (tuning.staticCacheControl) instrumentCachePolicy(schema);
   const apollo = new ApolloServer<Context>({
     // graphql-jit executes behind Apollo's own pipeline (parse/validate cache, plugins, errors): see jit-executor.ts.
     ...((tuning.jit ? { gateway: jitGateway(schema) } : { schema }) as { schema: typeof schema }),
@@ -131,6 +137,9 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     validationRules: limitValidationRules(deps.config.limits),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ...(tuning.staticCacheControl
+        ? [ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin()]
+        : []),
       ops.plugin(),
       ...(deps.config.introspectionEnabled ? [] : [maskSuggestionsPlugin()]),
     ],

@@ -1,8 +1,9 @@
 /**
- * The graphql-jit executor (src/graphql/jit-executor.ts) answers exactly as stock graphql-js execution: for each
- * operation below, a server with `tuning.jit` on and one with it off (same keyspace, same repositories) return the
- * same HTTP status, the same body (request ids aside) and the same cache-control header — for successes and for every
- * kind of error, including variables that do not coerce (BAD_USER_INPUT).
+ * The graphql-jit executor (src/graphql/jit-executor.ts) and the static cache policy (src/graphql/cache-control.ts)
+ * answer exactly as stock Apollo (graphql-js execution, Apollo's cache-control plugin): for each operation below, a
+ * server with every optimization on and one with `jit` and `staticCacheControl` off (same keyspace, same
+ * repositories) return the same HTTP status, the same body (request ids aside) and the same cache-control header —
+ * for successes and for every kind of error, including variables that do not coerce (BAD_USER_INPUT).
  */
 import { errors as driverErrors } from 'cassandra-driver';
 import { createLogger } from '../src/logger';
@@ -27,13 +28,13 @@ const BROKEN_NULL = '11111111-0000-4000-8000-000000000003';
 
 async function serverPair(repos: Repositories): Promise<[string, string]> {
   const urls: string[] = [];
-  for (const jit of [true, false]) {
+  for (const on of [true, false]) {
     const s = await createServer({
       config: app.config,
       repos,
       client: app.client,
       log: createLogger('silent'),
-      tuning: { jit },
+      tuning: { jit: on, staticCacheControl: on },
     });
     servers.push(s);
     urls.push(await s.listen(0, '127.0.0.1'));
@@ -100,7 +101,7 @@ const HOME = `query Home($id: UUID!, $n: Int) {
   }
 }`;
 
-describe('graphql-jit executor: the same answers as graphql-js', () => {
+describe('graphql-jit executor and static cache policy: the same answers as stock Apollo', () => {
   const successes: Array<[string, unknown]> = [
     ['the home screen, with catalog fields batched', { query: HOME, variables: { id: LENA, n: 5 } }],
     [

@@ -40,9 +40,15 @@ export interface Ablation {
 
 export const ABLATIONS: Ablation[] = [
   { name: 'graphql-jit executor', off: { jit: false }, metrics: ['static-rps', 'home-rps'] },
+  { name: 'static cache policy', off: { staticCacheControl: false }, metrics: ['static-rps', 'home-rps'] },
   { name: 'verified-token cache', off: { tokenCache: false }, metrics: ['static-rps'] },
   { name: 'look-ahead prefetch', off: { prefetch: false }, metrics: ['p1-p50', 'home-p50'] },
   { name: 'statement warm-up at start', off: { warmUp: false }, metrics: ['first-request'] },
+  {
+    name: 'all of them together',
+    off: { jit: false, staticCacheControl: false, tokenCache: false, prefetch: false, warmUp: false },
+    metrics: ['static-rps', 'home-rps', 'home-p50'],
+  },
 ];
 
 /** The latency of the very first homeScreen request a freshly started server answers (ms). */

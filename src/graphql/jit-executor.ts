@@ -15,9 +15,9 @@
  *  - Requests graphql-jit does not execute like graphql-js go to graphql-js itself: a document it cannot compile, and
  *    variables that do not coerce (graphql-js then produces the exact `Variable "$x" …` errors that Apollo turns into
  *    BAD_USER_INPUT).
- *  - Field-level plugins (`willResolveField`, used by cache control): Apollo wraps the schema's resolvers before it
- *    calls the executor for the first time, and queries are compiled only inside the executor, so the compiled code
- *    calls the wrapped resolvers.
+ *  - Field-level plugins (`willResolveField`: Apollo's cache control, federated tracing): Apollo wraps the schema's
+ *    resolvers, in place, before the first request that needs them reaches the executor; queries compiled before
+ *    that are dropped then, so compiled code always calls the resolvers Apollo's plugins see.
  *
  * Not supported on this path (as with any gateway): `rootValue`, `fieldResolver`, `executionOptions` and incremental
  * delivery (@defer/@stream) — none is used by this service.
@@ -25,7 +25,11 @@
  * Compiling costs ≈ 0.6 ms per new operation, so compiled queries are kept in a bounded LRU keyed by the document's
  * hash and the operation name; real clients send few distinct operations.
  */
-import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+
+/** The gateway interface as @apollo/server itself declares it (no direct dependency on its interface package). */
+type GatewayInterface = ApolloServerOptionsWithGateway<object>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 import {
   execute,
   GraphQLError,
@@ -114,7 +118,16 @@ export function jitGateway(
   opts: JitExecutorOptions = {},
 ): GatewayInterface & { readonly compiledOperations: number } {
   const callbacks = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
-  const cache = new CompiledCache(opts.cacheSize ?? 500);
+  let cache = new CompiledCache(opts.cacheSize ?? 500);
+  // Whether Apollo has wrapped the schema's resolvers for field-level plugins (it does so, in place and for good,
+  // before the first request that has such a plugin active, e.g. an ftv1-traced one). Queries compiled before that
+  // call the unwrapped resolvers, so the cache is emptied once when it happens.
+  let wrapped = false;
+  const pluginsEnabled = (s: GraphQLSchema) =>
+    Object.getOwnPropertySymbols(s).some(
+      (sym) =>
+        sym.description === 'apolloServerPluginsEnabled' && (s as unknown as Record<symbol, unknown>)[sym],
+    );
 
   const executor: GatewayExecutor = async (rc) => {
     const operationName = rc.operationName ?? undefined;
@@ -132,6 +145,10 @@ export function jitGateway(
           operationName: rc.request.operationName ?? undefined,
         })) as ExecutionResult,
       );
+    }
+    if (!wrapped && pluginsEnabled(rc.schema)) {
+      wrapped = true;
+      cache = new CompiledCache(opts.cacheSize ?? 500);
     }
     const key = `${rc.queryHash}\u0000${operationName ?? ''}`;
     let compiled = cache.get(key);

@@ -15,9 +15,20 @@ export interface Tuning {
   tokenCache: boolean;
   /** Prepare the hot read statements when the server starts listening (src/cassandra/warm-up.ts). */
   warmUp: boolean;
+  /**
+   * Cache hints computed per field once, only the fields that carry them instrumented
+   * (src/graphql/cache-control.ts), instead of Apollo's plugin hooking every resolved field.
+   */
+  staticCacheControl: boolean;
 }
 
-export const DEFAULT_TUNING: Tuning = { jit: true, prefetch: true, tokenCache: true, warmUp: true };
+export const DEFAULT_TUNING: Tuning = {
+  jit: true,
+  prefetch: true,
+  tokenCache: true,
+  warmUp: true,
+  staticCacheControl: true,
+};
 
 export function resolveTuning(t: Partial<Tuning> | undefined): Tuning {
   return { ...DEFAULT_TUNING, ...t };
