@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { benchCassandra, REPO_ROOT } from './lib/cassandra';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens } from './lib/operations';
-import { LOAD_CPU, runChild, SERVER_CPU, spawnChild } from './lib/proc';
+import { buildForBench } from './lib/build';
+import { LOAD_CPU, placement, runChild, SERVER_CPU, spawnChild } from './lib/proc';
 import { STATIC_USER_ID } from './lib/static-repos';
 import fs from 'node:fs';
 
@@ -33,6 +34,10 @@ const o = new Command()
   }>();
 
 async function main() {
+  if (process.env.BENCH_TSX !== '1') {
+    await buildForBench();
+    placement.compiled = true;
+  }
   let users = [STATIC_USER_ID];
   if (o.mode === 'cassandra') {
     await benchCassandra().start();

@@ -17,6 +17,7 @@ import type { DatasetInfo } from './lib/dataset';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens, type BenchRequest } from './lib/operations';
 import {
   CPUS,
+  placement,
   HAS_TASKSET,
   LOAD_CPU,
   rssBytes,
@@ -25,6 +26,7 @@ import {
   spawnChild,
   type Child,
 } from './lib/proc';
+import { buildForBench } from './lib/build';
 import { median } from './lib/stats';
 import { ensureDataset } from './seed';
 import { runP3 } from './scenarios/p3-statements';
@@ -202,6 +204,11 @@ async function main() {
   say(`machine: ${JSON.stringify(machine)}`);
   if (!HAS_TASKSET) say('taskset not found: processes are not pinned');
 
+  if (process.env.BENCH_TSX !== '1') {
+    await buildForBench();
+    placement.compiled = true;
+    say('children run plain node on the transpiled JavaScript (.cache/bench-dist)');
+  }
   const cassandra = benchCassandra();
   const cstart = await cassandra.start();
   say(

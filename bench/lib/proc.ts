@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BENCH_DIST } from './build';
 import { REPO_ROOT } from './cassandra';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
@@ -31,13 +32,18 @@ export const placement = {
   pin: HAS_TASKSET && process.env.BENCH_PIN !== '0',
   /** A negative nice value (root) makes the benchmark's processes win wake-ups over other work on a shared machine. */
   nice: process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : 0,
+  /** Children run the esbuild-transpiled JavaScript (bench/lib/build.ts) once it is built; BENCH_TSX=1: through tsx. */
+  compiled: false,
 };
 
 export function spawnChild(
   script: string,
   opts: { cpu?: string; env?: Record<string, string>; nodeArgs?: string[]; input?: unknown } = {},
 ): Child {
-  let args = [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'bench', script)];
+  const compiled = path.join(BENCH_DIST, 'bench', script.replace(/\.ts$/, '.js'));
+  let args = placement.compiled
+    ? [...(opts.nodeArgs ?? []), compiled]
+    : [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'bench', script)];
   let cmd = process.execPath;
   if (placement.nice) [cmd, args] = ['nice', ['-n', String(placement.nice), cmd, ...args]];
   if (placement.pin && opts.cpu !== undefined) [cmd, args] = ['taskset', ['-c', opts.cpu, cmd, ...args]];

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BENCH_CASSANDRA_DIR, BENCH_CONTACT_POINT, REPO_ROOT } from '../lib/cassandra';
+import { BENCH_CASSANDRA_DIR, REPO_ROOT } from '../lib/cassandra';
+import { benchEnv } from '../lib/env';
 
 export interface P7Result {
   what: string;
@@ -44,14 +45,7 @@ export async function runP7(say: (l: string) => void): Promise<P7Result> {
   const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const p = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CASSANDRA_CONTACT_POINTS: BENCH_CONTACT_POINT,
-        CASSANDRA_REPLICATION_FACTOR: '1',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        CURSOR_SECRET: 'benchmark-cursor-secret-0123456789',
-      },
+      env: { ...process.env, ...benchEnv(KEYSPACE) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
