@@ -69,21 +69,21 @@ describe('retry policy (src/cassandra/retry.ts)', () => {
     policies.retry.RetryPolicy as unknown as { retryDecision: { rethrow: number; retry: number } }
   ).retryDecision;
 
-  it('when a logged batch timed out writing its batch log (not applied), then it is retried 4 times on the same coordinator', () => {
-    const decisions = [0, 1, 2, 3, 4].map((n) =>
-      policy.onWriteTimeout(info(n), 0x06 as never, 1, 2, 'BATCH_LOG'),
-    );
+  it('when a logged batch timed out writing its batch log (not applied), then it is rethrown at once for writeSiblings to apply directly', () => {
+    expect(policy.onWriteTimeout(info(0), 0x06 as never, 1, 2, 'BATCH_LOG').decision).toBe(RETHROW);
+  });
+
+  it('when a Paxos round of an idempotent statement timed out (SERIAL read, event claim), then it is retried twice on the next coordinator', () => {
+    const decisions = [0, 1, 2].map((n) => policy.onWriteTimeout(info(n), 0x06 as never, 1, 2, 'CAS'));
     expect(decisions.map((d) => [d.decision, (d as { useCurrentHost?: boolean }).useCurrentHost])).toEqual([
-      [RETRY, true],
-      [RETRY, true],
-      [RETRY, true],
-      [RETRY, true],
+      [RETRY, false],
+      [RETRY, false],
       [RETHROW, undefined],
     ]);
   });
 
-  it('when a conditional (CAS) write timed out, then it is never retried', () => {
-    expect(policy.onWriteTimeout(info(0), 0x06 as never, 1, 2, 'CAS').decision).toBe(RETHROW);
+  it('when a counter write timed out, then it is never retried', () => {
+    expect(policy.onWriteTimeout(info(0), 0x06 as never, 1, 2, 'COUNTER').decision).toBe(RETHROW);
   });
 
   it('when a read timed out, then it is retried once', () => {

@@ -1,6 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
 import type { Content, ContentType, TopPick } from '../domain/models';
 import { ALL_SCOPE } from '../domain/leaderboards';
+import { writeSiblings } from '../cassandra/sibling-writes';
 import { micros } from './history';
 import { numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
 
@@ -206,12 +207,7 @@ export class CatalogRepository {
         params: [opts.previousExternalId],
       });
     }
-    await this.client.batch(queries, {
-      prepare: true,
-      logged: queries.length > 1,
-      timestamp: micros(opts.at),
-      isIdempotent: true,
-    });
+    await writeSiblings(this.client, queries, { timestamp: micros(opts.at) });
   }
 
   /**
@@ -251,12 +247,7 @@ export class CatalogRepository {
         });
       }
     }
-    await this.client.batch(queries, {
-      prepare: true,
-      logged: true,
-      timestamp: types.Long.fromNumber(p.ts),
-      isIdempotent: true,
-    });
+    await writeSiblings(this.client, queries, { timestamp: types.Long.fromNumber(p.ts) });
     return avg === null ? 0 : current.size;
   }
 

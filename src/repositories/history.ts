@@ -1,6 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
 import type { ContinueWatchingEntry, WatchEvent } from '../domain/models';
 import { historyShard } from '../domain/ids';
+import { writeSiblings } from '../cassandra/sibling-writes';
 import { IDEMPOTENT_WRITE, numOrNull, READ, str, uuid, uuidOrNull, uuidStr } from './rows';
 
 export interface HistoryPosition {
@@ -121,7 +122,7 @@ export class HistoryRepository {
   /**
    * Records one viewing session and keeps every copy in step: the history row (with the title copied), the
    * reverse index used by renames, continue-watching (upserted while unfinished, deleted once finished) and the
-   * interaction row the recommender scans. One logged batch with one client timestamp — the session's own time —
+   * interaction row the recommender scans. One logged batch (writeSiblings) with one client timestamp — the session's own time —
    * so a retried or late-arriving older session can never overwrite a newer one, and a retry writes nothing new.
    */
   async recordWatch(e: RecordWatchInput): Promise<void> {
@@ -172,12 +173,7 @@ export class HistoryRepository {
         },
       );
     }
-    await this.client.batch(queries, {
-      prepare: true,
-      logged: true,
-      timestamp: micros(e.watchedAt),
-      isIdempotent: true,
-    });
+    await writeSiblings(this.client, queries, { timestamp: micros(e.watchedAt) });
   }
 
   // ---- writes and partition reads used by the mutations (src/services/*) ----
@@ -195,7 +191,10 @@ export class HistoryRepository {
     const rs = await this.client.execute(
       'INSERT INTO watch_events_by_id (event_id, user_id, content_id, watched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS',
       [uuid(eventId), uuid(userId), uuid(contentId), watchedAt],
-      { prepare: true, isIdempotent: false },
+      // Idempotent for its caller, so the driver may retry a Paxos round that timed out: if the lost attempt did
+      // apply, the retry reads back this very claim (same user, content and time) and WriteServices re-applies the
+      // session — the same idempotent writes — instead of rejecting it.
+      { prepare: true, isIdempotent: true },
     );
     if (rs.wasApplied()) return { applied: true, userId, contentId, watchedAt };
     const r = rs.first();
@@ -265,12 +264,7 @@ export class HistoryRepository {
             params: [e.progressPct, e.at, user, content],
           },
     ];
-    await this.client.batch(queries, {
-      prepare: true,
-      logged: true,
-      timestamp: micros(e.at),
-      isIdempotent: true,
-    });
+    await writeSiblings(this.client, queries, { timestamp: micros(e.at) });
     return finished;
   }
 
@@ -300,12 +294,7 @@ export class HistoryRepository {
         params: [e.title, user, content],
       });
     }
-    await this.client.batch(queries, {
-      prepare: true,
-      logged: queries.length > 1,
-      timestamp: types.Long.fromNumber(e.ts),
-      isIdempotent: true,
-    });
+    await writeSiblings(this.client, queries, { timestamp: types.Long.fromNumber(e.ts) });
     return queries.length;
   }
 
