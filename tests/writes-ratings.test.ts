@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { errors as driverErrors } from 'cassandra-driver';
+import { createRepositories } from '../src/repositories';
 import { contentId, LENA, MARCO, YUKI } from '../src/seed/demo-data';
 import { WriteServices } from '../src/services/writes';
 import { createTestApp, type GraphQLResponse, type TestApp } from './support/app';
@@ -206,5 +208,73 @@ describe('exactness under concurrency', () => {
     expect(stored.count).toBe(26);
     expect([stored.aggSum, stored.aggCount]).toEqual([stored.sum, 26]);
     expect(await contentRating(title)).toEqual({ ratingAvg: Math.fround(stored.sum / 26), ratingCount: 26 });
+  });
+});
+
+describe('a compare-and-set whose outcome is unknown (node killed mid-request)', () => {
+  /** The real client, except that the next conditional batch fails with `error` — after being applied or before. */
+  function failNextCas(when: 'after-applying' | 'before-applying', error: Error) {
+    let armed = true;
+    const client = new Proxy(app.client, {
+      get(target, prop, receiver) {
+        if (prop === 'batch') {
+          return async (queries: Array<{ query: string }>, opts?: object) => {
+            const conditional = queries.some((q) => / IF /.test(q.query));
+            if (!armed || !conditional) return target.batch(queries as never, opts as never);
+            armed = false;
+            if (when === 'after-applying') await target.batch(queries as never, opts as never);
+            throw error;
+          };
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    return new WriteServices(createRepositories(client, app.config), app.config);
+  }
+  const socketClosed = () =>
+    Object.assign(new Error('Socket was closed'), { isSocketError: true, requestNotWritten: false });
+
+  it('when the connection closes after the batch was applied, then the rating counts once and the call succeeds', async () => {
+    const title = contentId('the-last-algorithm');
+    const [viewer] = await makeUsers(1, 'unknown-applied');
+    const before = await storedRatings(title);
+
+    const out = await failNextCas('after-applying', socketClosed()).rateContent(viewer, title, 4);
+
+    expect(out.rating).toBe(4);
+    const after = await storedRatings(title);
+    expect([after.count, after.aggCount, after.aggSum]).toEqual([
+      before.count + 1,
+      before.count + 1,
+      before.sum + 4,
+    ]);
+  });
+
+  it('when the connection closes before the batch was applied, then it is applied once on a fresh round', async () => {
+    const title = contentId('the-last-algorithm');
+    const [viewer] = await makeUsers(1, 'unknown-lost');
+    const before = await storedRatings(title);
+
+    await failNextCas('before-applying', socketClosed()).rateContent(viewer, title, 2);
+
+    const after = await storedRatings(title);
+    expect(after.byUser.get(viewer)).toBe(2);
+    expect([after.aggCount, after.aggSum]).toEqual([before.count + 1, before.sum + 2]);
+  });
+
+  it('when the driver times out after the batch was applied, then the rating counts once', async () => {
+    const title = contentId('the-last-algorithm');
+    const [viewer] = await makeUsers(1, 'unknown-timeout');
+    const before = await storedRatings(title);
+
+    await failNextCas('after-applying', new driverErrors.OperationTimedOutError('timed out')).rateContent(
+      viewer,
+      title,
+      5,
+    );
+
+    const after = await storedRatings(title);
+    expect([after.aggCount, after.aggSum]).toEqual([before.count + 1, before.sum + 5]);
   });
 });

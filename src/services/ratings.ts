@@ -20,8 +20,14 @@ export interface RatingOutcome {
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
-/** Is this error a Paxos round that timed out, i.e. a conditional write whose outcome is unknown? */
+/**
+ * Did a conditional write end without telling whether it was applied? A Paxos round that timed out, a client-side
+ * timeout, or the coordinator's connection closing after the request was sent (a node killed mid-request; the driver
+ * does not retry non-idempotent statements, so the socket error reaches us as it is).
+ */
 function isUnknownCasOutcome(err: unknown): boolean {
+  if (err instanceof driverErrors.OperationTimedOutError) return true;
+  if ((err as { isSocketError?: unknown } | null)?.isSocketError === true) return true;
   return (
     err instanceof driverErrors.ResponseError &&
     err.code === 0x1100 /* write timeout */ &&
@@ -144,8 +150,8 @@ export class RatingService {
         });
       } catch (err) {
         if (!user || !isUnknownCasOutcome(err)) throw err;
-        // The Paxos round timed out: it may or may not have been applied. A SERIAL read settles it (it completes
-        // any accepted round first): our operation id on the row, or the row gone for a removal, means it was.
+        // The outcome is unknown: the round may or may not have been applied. A SERIAL read settles it (it
+        // completes any accepted round first): our operation id on the row, or the row gone for a removal, means it was.
         const now = await ratings.userRating(contentId, user.userId);
         applied = user.rating === null ? now.rating === null : now.opId === opId;
         if (applied) return { previous, aggregate: await ratings.aggregate(contentId), changed: true };
