@@ -95,11 +95,7 @@ export const Query: QueryResolvers = {
     );
     // Prime the loader: a title browsed here and shown elsewhere in the same request costs no second read.
     page.items.forEach((c) => ctx.loaders.content.prime(c.id, c));
-    const edges = page.items.map((c, i) => ({
-      cursor: ctx.cursors.encode(scope, [page.tokens[i]]),
-      node: c,
-    }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return ctx.cursors.connection(scope, page.items, (_c, i) => [page.tokens[i]], page.hasNextPage);
   },
 
   usersWhoLike: async (_root, { genre, first, after }, ctx) => {
@@ -111,10 +107,6 @@ export const Query: QueryResolvers = {
       tokenAfter(ctx, scope, after),
     );
     page.users.forEach((u) => ctx.loaders.user.prime(u.id, u));
-    const edges = page.users.map((u, i) => ({
-      cursor: ctx.cursors.encode(scope, [page.tokens[i]]),
-      node: u,
-    }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return ctx.cursors.connection(scope, page.users, (_u, i) => [page.tokens[i]], page.hasNextPage);
   },
 };

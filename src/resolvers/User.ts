@@ -25,11 +25,12 @@ export const User: UserResolvers = {
       position = { watchedAt: new Date(ms), contentId };
     }
     const page = await ctx.repos.history.recentlyWatched(user.id, limit, position);
-    const edges = page.items.map((e) => ({
-      cursor: ctx.cursors.encode(scope, [e.watchedAt.getTime(), e.contentId]),
-      node: e,
-    }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return ctx.cursors.connection(
+      scope,
+      page.items,
+      (e) => [e.watchedAt.getTime(), e.contentId],
+      page.hasNextPage,
+    );
   },
 
   continueWatching: (user, { first }, ctx) =>
@@ -45,8 +46,7 @@ export const User: UserResolvers = {
       afterRank = rank;
     }
     const page = await ctx.repos.recommendations.forYou(user.id, limit, afterRank);
-    const edges = page.items.map((r) => ({ cursor: ctx.cursors.encode(scope, [r.rank]), node: r }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return ctx.cursors.connection(scope, page.items, (r) => [r.rank], page.hasNextPage);
   },
 
   homeScreen: (user, { itemsPerShelf }, ctx) =>
