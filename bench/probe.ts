@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { benchCassandra, REPO_ROOT } from './lib/cassandra';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens } from './lib/operations';
 import { buildForBench } from './lib/build';
-import { LOAD_CPU, placement, runChild, SERVER_CPU, spawnChild } from './lib/proc';
+import { LOAD_CPU, placement, runChild, SERVER_CPU, SERVICE_NODE_FLAGS, spawnChild } from './lib/proc';
 import { STATIC_USER_ID } from './lib/static-repos';
 import fs from 'node:fs';
 
@@ -52,7 +52,7 @@ async function main() {
   const profDir = path.join(REPO_ROOT, 'bench', 'results', 'profiles');
   const server = spawnChild(o.mode === 'stock' ? 'stock-server.ts' : 'server.ts', {
     cpu: SERVER_CPU,
-    nodeArgs: o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    nodeArgs: [...SERVICE_NODE_FLAGS, ...(o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
     env: { BENCH_MODE: o.mode, BENCH_KEYSPACE: o.keyspace, BENCH_TUNING: o.tuning },
   });
   try {

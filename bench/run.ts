@@ -19,6 +19,7 @@ import {
   CPUS,
   placement,
   HAS_TASKSET,
+  SERVICE_NODE_FLAGS,
   LOAD_CPU,
   rssBytes,
   runChild,
@@ -110,7 +111,7 @@ interface ServerSpec {
 async function startServer(spec: ServerSpec): Promise<{ url: string; child: Child }> {
   const child = spawnChild(spec.mode === 'stock' ? 'stock-server.ts' : 'server.ts', {
     cpu: SERVER_CPU,
-    nodeArgs: spec.nodeArgs,
+    nodeArgs: [...SERVICE_NODE_FLAGS, ...(spec.nodeArgs ?? [])],
     env: {
       BENCH_MODE: spec.mode ?? 'cassandra',
       BENCH_KEYSPACE: spec.keyspace ?? '',

@@ -236,6 +236,15 @@ describe('Dockerfile', () => {
     expect(fs.existsSync(path.join(ROOT, 'src/main.ts'))).toBe(true);
   });
 
+  it('when the container starts, then the heap is capped as `npm start` caps it (the service holds no large state)', () => {
+    const cmd = runtime.instructions.find((i) => i.startsWith('CMD'))!;
+    const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts
+      .start as string;
+    const flag = /--max-old-space-size=\d+/.exec(start)?.[0];
+    expect(flag).toBeDefined();
+    expect(cmd).toContain(`"${flag}"`);
+  });
+
   it('when the image is built, then the build context leaves out node_modules and local state', () => {
     const ignored = fs
       .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')

@@ -10,6 +10,17 @@ import path from 'node:path';
 import { BENCH_DIST } from './build';
 import { REPO_ROOT } from './cassandra';
 
+/**
+ * The V8 flags `npm start` (and the Dockerfile) run the service with — read from package.json, so the benchmark's
+ * server process is sized as deployed (the heap cap is what keeps its RSS near the live heap under load).
+ */
+export const SERVICE_NODE_FLAGS: string[] =
+  (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.match(/--max-old-space-size=\d+|--max-semi-space-size=\d+/g) ?? [];
+
 export const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
 export const CPUS = os.cpus().length;
 /** Server and raw-driver reference on CPU 0, load generator on the last CPU (Cassandra is not pinned). */
