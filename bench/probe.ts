@@ -8,7 +8,16 @@ import { Command } from 'commander';
 import { benchCassandra, REPO_ROOT } from './lib/cassandra';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens } from './lib/operations';
 import { buildForBench } from './lib/build';
-import { LOAD_CPU, placement, runChild, SERVER_CPU, SERVICE_NODE_FLAGS, spawnChild } from './lib/proc';
+import {
+  cpuMs,
+  rssBytes,
+  LOAD_CPU,
+  placement,
+  runChild,
+  SERVER_CPU,
+  SERVICE_NODE_FLAGS,
+  spawnChild,
+} from './lib/proc';
 import { STATIC_USER_ID } from './lib/static-repos';
 import fs from 'node:fs';
 
@@ -21,6 +30,7 @@ const o = new Command()
   .option('--warmup <s>', 'seconds', Number, 2)
   .option('--prof', 'cpu profile of the server')
   .option('--tuning <json>', 'BENCH_TUNING', '{}')
+  .option('--node-args <args>', 'extra V8/node flags for the server, space-separated', '')
   .parse()
   .opts<{
     mode: string;
@@ -31,6 +41,7 @@ const o = new Command()
     warmup: number;
     prof?: boolean;
     tuning: string;
+    nodeArgs: string;
   }>();
 
 async function main() {
@@ -52,18 +63,39 @@ async function main() {
   const profDir = path.join(REPO_ROOT, 'bench', 'results', 'profiles');
   const server = spawnChild(o.mode === 'stock' ? 'stock-server.ts' : 'server.ts', {
     cpu: SERVER_CPU,
-    nodeArgs: [...SERVICE_NODE_FLAGS, ...(o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
+    nodeArgs: [
+      ...SERVICE_NODE_FLAGS,
+      ...o.nodeArgs.split(' ').filter(Boolean),
+      ...(o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    ],
     env: { BENCH_MODE: o.mode, BENCH_KEYSPACE: o.keyspace, BENCH_TUNING: o.tuning },
   });
   try {
     const { url } = await server.ready;
     const auth = await tokens(users);
     const reqs = requests(o.op === 'home' ? HOME_SCREEN : RECENTLY_WATCHED, users, auth);
-    const r = await runChild('load.ts', {
+    const cpuBefore = cpuMs(server.pid);
+    let maxRss = 0;
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssBytes(server.pid) ?? 0)), 250);
+    const r = (await runChild('load.ts', {
       cpu: LOAD_CPU,
       input: { url, requests: reqs, connections: o.c, warmupSec: o.warmup, durationSec: o.duration },
-    });
-    console.log(JSON.stringify(r));
+    })) as { count: number };
+    const cpuAfter = cpuMs(server.pid);
+    clearInterval(sampler);
+    // Server CPU per request over warm-up and measurement (the warm-up's requests are not in r.count, so this is an
+    // upper bound): much steadier than requests/s on a shared machine.
+    const cpuPerRequestUs =
+      cpuBefore !== null && cpuAfter !== null && r.count
+        ? Math.round(((cpuAfter - cpuBefore) * 1000) / (r.count * (1 + o.warmup / o.duration)))
+        : null;
+    console.log(
+      JSON.stringify({
+        ...r,
+        serverCpuPerRequestUs: cpuPerRequestUs,
+        serverMaxRssMB: Math.round(maxRss / 2 ** 20),
+      }),
+    );
   } finally {
     await server.stop();
   }

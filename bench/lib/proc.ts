@@ -144,3 +144,14 @@ export function rssBytes(pid: number): number | null {
     return null;
   }
 }
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 10 ms resolution). */
+export function cpuMs(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // after "pid (comm) ": state is field 3, utime 14 and stime 15 → indexes 11 and 12 here
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
