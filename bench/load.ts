@@ -4,10 +4,16 @@
  * events with sub-millisecond resolution (its own histogram has 1 ms resolution). Every response body is checked:
  * a response that is not `{"data":{…}}` without `errors` counts as a failure, never as a success.
  *
- * Input (BENCH_INPUT_FILE): { url, requests: [{ body, authorization }], connections, warmupSec, durationSec, expect? }
+ * With `serverPid`, it also reports the CPU time the server process used during the measured window per response
+ * (`serverCpuUsPerRequest`): on a shared machine that moves far less than requests/s, since other processes' load
+ * slows the server down without making its work per request larger.
+ *
+ * Input (BENCH_INPUT_FILE): { url, requests: [{ body, authorization }], connections, warmupSec, durationSec, expect?,
+ *   serverPid? }
  */
 import autocannon from 'autocannon';
 import { readInput } from './lib/input';
+import { cpuMs } from './lib/proc';
 import { summarize } from './lib/stats';
 
 interface Input {
@@ -18,6 +24,8 @@ interface Input {
   durationSec: number;
   /** Substrings every successful body must contain. */
   expect?: string[];
+  /** The server's pid, to measure its CPU time per request. */
+  serverPid?: number;
 }
 
 const input = readInput<Input>();
@@ -79,7 +87,9 @@ async function main() {
   process.stdout.write(JSON.stringify({ ready: true }) + '\n');
   if (input.warmupSec > 0) await run(input.warmupSec, false);
   const t0 = Date.now();
+  const cpu0 = input.serverPid ? cpuMs(input.serverPid) : null;
   const { latencies, failures, firstFailure, result } = await run(input.durationSec, true);
+  const cpu1 = input.serverPid ? cpuMs(input.serverPid) : null;
   const seconds = (Date.now() - t0) / 1000;
   const summary = summarize(latencies, Math.min(seconds, input.durationSec));
   const errors = result.errors + result.timeouts + result.non2xx + failures;
@@ -87,6 +97,10 @@ async function main() {
     JSON.stringify({
       ...summary,
       errors,
+      serverCpuUsPerRequest:
+        cpu0 !== null && cpu1 !== null && result.requests.total > 0
+          ? Math.round(((cpu1 - cpu0) * 1000) / result.requests.total)
+          : null,
       detail: {
         errors: result.errors,
         timeouts: result.timeouts,

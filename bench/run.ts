@@ -138,6 +138,10 @@ interface LoadResult {
   p99: number;
   errors: number;
   firstFailure?: string | null;
+  /** load.ts with a server pid: the server's CPU time per response in the measured window. */
+  serverCpuUsPerRequest?: number | null;
+  /** raw.ts: its own CPU time per iteration. */
+  cpuUsPerIteration?: number | null;
 }
 
 async function load(
@@ -145,10 +149,11 @@ async function load(
   reqs: BenchRequest[],
   connections: number,
   durationSec = DURATION,
+  serverPid?: number,
 ): Promise<LoadResult> {
   const r = (await runChild('load.ts', {
     cpu: LOAD_CPU,
-    input: { url, requests: reqs, connections, warmupSec: WARMUP, durationSec },
+    input: { url, requests: reqs, connections, warmupSec: WARMUP, durationSec, serverPid },
   })) as unknown as LoadResult;
   if (r.errors) say(`  load: ${r.errors} failed responses, first: ${r.firstFailure}`);
   return r;
@@ -341,12 +346,28 @@ async function main() {
             if (v) rss.push(v);
           }, 250);
           const { as, bs } = await interleaved(
-            () => load(server.url, homeBodies, 32),
+            () => load(server.url, homeBodies, 32, DURATION, server.child.pid),
             () =>
               rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 32 }),
           );
           clearInterval(sampler);
           raw.P4 = { ours: as, reference: bs };
+          if (want('P4')) {
+            const [oc, rc] = [
+              med(as, (x) => x.serverCpuUsPerRequest ?? NaN),
+              med(bs, (x) => x.cpuUsPerIteration ?? NaN),
+            ];
+            addRow({
+              id: 'P4',
+              what: 'homeScreen CPU per request: server process vs raw-driver process (information)',
+              ours: oc,
+              reference: rc,
+              unit: 'µs',
+              ratio: oc / rc,
+              target: '—',
+              pass: null,
+            });
+          }
           const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
           if (want('P4'))
             addRow({
@@ -468,10 +489,24 @@ async function main() {
       const stock = await startServer({ mode: 'stock' });
       try {
         const { as, bs } = await interleaved(
-          () => load(ours.url, staticBodies, 32),
-          () => load(stock.url, staticBodies, 32),
+          () => load(ours.url, staticBodies, 32, DURATION, ours.child.pid),
+          () => load(stock.url, staticBodies, 32, DURATION, stock.child.pid),
         );
         raw.P5 = { ours: as, reference: bs };
+        const [oc, sc] = [
+          med(as, (x) => x.serverCpuUsPerRequest ?? NaN),
+          med(bs, (x) => x.serverCpuUsPerRequest ?? NaN),
+        ];
+        addRow({
+          id: 'P5',
+          what: 'static 20-item shelf: server CPU per request, stock / ours (information)',
+          ours: oc,
+          reference: sc,
+          unit: 'µs',
+          ratio: sc / oc,
+          target: '—',
+          pass: null,
+        });
         const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
         addRow({
           id: 'P5',
