@@ -1,7 +1,7 @@
 /**
  * The performance measures of the service, each on by default. They exist as switches so that the benchmark
  * (`npm run bench -- --ablation`) can measure what each one buys, side by side, and so that one can be turned off
- * when diagnosing a problem (AppDeps.tuning). See the README's "Performance" section for the figures.
+ * when diagnosing a problem (AppDeps.tuning). See the README's "Performance (benchmarks)" section for the figures.
  */
 export interface Tuning {
   /** Execute operations with graphql-jit compiled queries (src/graphql/jit-executor.ts) instead of graphql-js. */
