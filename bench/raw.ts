@@ -101,9 +101,16 @@ async function main() {
   await loop(input.warmupSec, null);
   errors = 0;
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   await loop(input.durationSec, latencies);
+  const cpu = process.cpuUsage(cpu0);
   await client.shutdown();
-  process.stdout.write(JSON.stringify({ ...summarize(latencies, input.durationSec), errors }) + '\n');
+  // This process's own CPU time per iteration: the driver's share of the work, comparable with the server's CPU
+  // time per request (bench/load.ts) and far steadier than iterations/s on a shared machine.
+  const cpuUsPerIteration = latencies.length ? Math.round((cpu.user + cpu.system) / latencies.length) : null;
+  process.stdout.write(
+    JSON.stringify({ ...summarize(latencies, input.durationSec), errors, cpuUsPerIteration }) + '\n',
+  );
 }
 
 main().catch((err) => {
