@@ -183,7 +183,6 @@ function defaultConf(root: string, master: string): Record<string, string> {
   const cache = path.join(root, '.cache');
   const conf: Record<string, string> = {
     'spark.jars.ivy': path.join(cache, 'ivy'),
-    'spark.local.dir': path.join(cache, 'spark-tmp'),
     'spark.ui.showConsoleProgress': 'true',
     'spark.ui.enabled': 'false',
     'spark.driver.extraJavaOptions': `-Dlog4j2.configurationFile=${pathToFileUrl(path.join(root, 'spark', 'log4j2.properties'))}`,
@@ -278,7 +277,6 @@ async function sparkSubmit(
   log: (line: string) => void,
 ): Promise<void> {
   const sparkDir = path.join(env.root, 'spark');
-  fs.mkdirSync(conf['spark.local.dir'] ?? path.join(env.root, '.cache', 'spark-tmp'), { recursive: true });
   const args = ['--master', master, '--name', 'personalization-recommend'];
   if (withConnector) args.push('--packages', CONNECTOR_PACKAGE);
   args.push(
@@ -291,6 +289,11 @@ async function sparkSubmit(
   const childEnv: NodeJS.ProcessEnv = { ...env.env };
   // In local mode the driver binds to loopback (no "hostname resolves to a loopback address" detour).
   if (master.startsWith('local') && !childEnv.SPARK_LOCAL_IP) childEnv.SPARK_LOCAL_IP = '127.0.0.1';
+  // Shuffle and broadcast files of the local driver/executors under the ignored .cache/ (a cluster manager sets its own).
+  if (!childEnv.SPARK_LOCAL_DIRS) {
+    childEnv.SPARK_LOCAL_DIRS = path.join(env.root, '.cache', 'spark-tmp');
+    fs.mkdirSync(childEnv.SPARK_LOCAL_DIRS, { recursive: true });
+  }
   const tail: string[] = [];
   const keep = (line: string) => {
     tail.push(line);
