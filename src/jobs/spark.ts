@@ -190,7 +190,11 @@ function defaultConf(root: string, master: string): Record<string, string> {
     'spark.cassandra.output.concurrent.writes': '8',
     'spark.cassandra.output.throughputMBPerSec': '8',
   };
-  if (master.startsWith('local')) conf['spark.sql.shuffle.partitions'] = '8';
+  if (master.startsWith('local')) {
+    conf['spark.sql.shuffle.partitions'] = '8';
+    // ALS checkpoints its lineage here (on a cluster: pass --conf spark.checkpoint.dir=hdfs://… or s3a://…).
+    conf['spark.checkpoint.dir'] = path.join(cache, 'spark-checkpoints');
+  }
   return conf;
 }
 
