@@ -84,7 +84,8 @@ class Writer:
         self.session = session_for(conn)
         self.cl = getattr(ConsistencyLevel, conn["consistency"])
         self.limiter = ThroughputLimiter(conn["throughputMBPerSec"])
-        self.slots = threading.Semaphore(max(1, conn["concurrentWrites"]))
+        self.concurrency = max(1, conn["concurrentWrites"])
+        self.slots = threading.Semaphore(self.concurrency)
         self.errors: List[BaseException] = []
         self.prepared: Dict[str, Any] = {}
         self.pending = 0
@@ -99,6 +100,15 @@ class Writer:
 
     def read(self, cql: str, params: List[Any]) -> List[Any]:
         return list(self.session.execute(self.prepare(cql), params))
+
+    def read_many(self, cql: str, keys: List[Any]) -> List[List[Any]]:
+        """One single-partition read per key, all in flight at once (a chunk of users), results in key order."""
+        stmt = self.prepare(cql)
+        futures = [self.session.execute_async(stmt, [k]) for k in keys]
+        return [list(f.result()) for f in futures]
+
+    def chunk_size(self) -> int:
+        return max(1, self.concurrency * 4)
 
     def batch(self, statements: List[Tuple[str, List[Any]]], logged: bool, nbytes: int) -> None:
         """Sends one batch asynchronously once a slot is free; failures are collected and raised by flush()."""
@@ -145,59 +155,72 @@ def write_lists(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Dict[str, A
     left the list deleted."""
     w = Writer(conn)
     count = 0
-    for user_id, recs, titles_json in rows:
-        titles = json.loads(titles_json)
-        user = uuidlib.UUID(user_id)
-        t = micros_now()
-        generated_at = int(t / 1000)
-        generated = datetime.datetime.fromtimestamp(generated_at / 1000, tz=datetime.timezone.utc)
-        previous = w.read("SELECT content_id FROM recommendations WHERE user_id = ?", [user])
-        kept = {r["contentId"] for r in recs}
-        stmts: List[Tuple[str, List[Any]]] = [
-            ("DELETE FROM recommendations USING TIMESTAMP ? WHERE user_id = ?", [t - 1, user])
-        ]
-        nbytes = 32
-        for r in recs:
-            cid = uuidlib.UUID(r["contentId"])
-            reason = r["reason"]
-            stmts.append(
-                (
-                    "INSERT INTO recommendations (user_id, rank, content_id, title, score, reason_kind, reason_text, "
-                    "because_of, generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?",
-                    [
-                        user,
-                        r["rank"],
-                        cid,
-                        titles.get(r["contentId"], ""),
-                        r["score"],
-                        reason["kind"],
-                        reason["text"],
-                        [uuidlib.UUID(x) for x in reason["becauseOf"]],
-                        generated,
-                        t,
-                    ],
-                )
-            )
-            stmts.append(
-                (
-                    "INSERT INTO recommendations_by_content (content_id, user_id, rank) VALUES (?, ?, ?) "
-                    "USING TIMESTAMP ?",
-                    [cid, user, r["rank"], t],
-                )
-            )
-            nbytes += 120 + len(reason["text"]) + 16 * len(reason["becauseOf"])
-        for row in previous:
-            if str(row.content_id) not in kept:
+    for chunk in chunks(rows, w.chunk_size()):
+        users = [uuidlib.UUID(user_id) for user_id, _recs, _t in chunk]
+        # The old lists' titles (for the reverse index), read for the whole chunk at once.
+        previous_lists = w.read_many("SELECT content_id FROM recommendations WHERE user_id = ?", users)
+        for (user_id, recs, titles_json), user, previous in zip(chunk, users, previous_lists):
+            titles = json.loads(titles_json)
+            t = micros_now()
+            generated = datetime.datetime.fromtimestamp(t / 1_000_000, tz=datetime.timezone.utc)
+            kept = {r["contentId"] for r in recs}
+            stmts: List[Tuple[str, List[Any]]] = [
+                ("DELETE FROM recommendations USING TIMESTAMP ? WHERE user_id = ?", [t - 1, user])
+            ]
+            nbytes = 32
+            for r in recs:
+                cid = uuidlib.UUID(r["contentId"])
+                reason = r["reason"]
                 stmts.append(
                     (
-                        "DELETE FROM recommendations_by_content USING TIMESTAMP ? WHERE content_id = ? AND user_id = ?",
-                        [t, row.content_id, user],
+                        "INSERT INTO recommendations (user_id, rank, content_id, title, score, reason_kind, "
+                        "reason_text, because_of, generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?",
+                        [
+                            user,
+                            r["rank"],
+                            cid,
+                            titles.get(r["contentId"], ""),
+                            r["score"],
+                            reason["kind"],
+                            reason["text"],
+                            [uuidlib.UUID(x) for x in reason["becauseOf"]],
+                            generated,
+                            t,
+                        ],
                     )
                 )
-        w.batch(stmts, logged=True, nbytes=nbytes)
-        count += 1
+                stmts.append(
+                    (
+                        "INSERT INTO recommendations_by_content (content_id, user_id, rank) VALUES (?, ?, ?) "
+                        "USING TIMESTAMP ?",
+                        [cid, user, r["rank"], t],
+                    )
+                )
+                nbytes += 120 + len(reason["text"]) + 16 * len(reason["becauseOf"])
+            for row in previous:
+                if str(row.content_id) not in kept:
+                    stmts.append(
+                        (
+                            "DELETE FROM recommendations_by_content USING TIMESTAMP ? WHERE content_id = ? "
+                            "AND user_id = ?",
+                            [t, row.content_id, user],
+                        )
+                    )
+            w.batch(stmts, logged=True, nbytes=nbytes)
+            count += 1
     w.flush()
     return count
+
+
+def chunks(rows: Iterable[Any], size: int) -> Iterable[List[Any]]:
+    chunk: List[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def write_similar_users(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Tuple[str, float, List[str]]]]]) -> int:
@@ -205,40 +228,43 @@ def write_similar_users(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Tup
     in step (rows added for the new list, deleted for users that left it); one logged batch per user."""
     w = Writer(conn)
     non_empty = 0
-    for user_id, lst in rows:
-        user = uuidlib.UUID(user_id)
-        t = micros_now()
-        previous = w.read("SELECT rank, other_user_id FROM similar_users WHERE user_id = ?", [user])
-        kept = {other for other, _s, _sh in lst}
-        stmts: List[Tuple[str, List[Any]]] = [
-            ("DELETE FROM similar_users USING TIMESTAMP ? WHERE user_id = ?", [t - 1, user])
-        ]
-        for rank, (other, score, shared) in enumerate(lst, start=1):
-            o = uuidlib.UUID(other)
-            stmts.append(
-                (
-                    "INSERT INTO similar_users (user_id, rank, other_user_id, score, shared) VALUES (?, ?, ?, ?, ?) "
-                    "USING TIMESTAMP ?",
-                    [user, rank, o, score, [uuidlib.UUID(s) for s in shared], t],
-                )
-            )
-            stmts.append(
-                (
-                    "INSERT INTO similar_users_by_other (other_user_id, user_id, rank) VALUES (?, ?, ?) USING TIMESTAMP ?",
-                    [o, user, rank, t],
-                )
-            )
-        for row in previous:
-            if str(row.other_user_id) not in kept:
+    for chunk in chunks(rows, w.chunk_size()):
+        users = [uuidlib.UUID(user_id) for user_id, _lst in chunk]
+        previous_lists = w.read_many("SELECT rank, other_user_id FROM similar_users WHERE user_id = ?", users)
+        for (_user_id, lst), user, previous in zip(chunk, users, previous_lists):
+            t = micros_now()
+            kept = {other for other, _s, _sh in lst}
+            stmts: List[Tuple[str, List[Any]]] = [
+                ("DELETE FROM similar_users USING TIMESTAMP ? WHERE user_id = ?", [t - 1, user])
+            ]
+            for rank, (other, score, shared) in enumerate(lst, start=1):
+                o = uuidlib.UUID(other)
                 stmts.append(
                     (
-                        "DELETE FROM similar_users_by_other USING TIMESTAMP ? WHERE other_user_id = ? AND user_id = ?",
-                        [t, row.other_user_id, user],
+                        "INSERT INTO similar_users (user_id, rank, other_user_id, score, shared) "
+                        "VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?",
+                        [user, rank, o, score, [uuidlib.UUID(x) for x in shared], t],
                     )
                 )
-        w.batch(stmts, logged=True, nbytes=64 + 200 * len(lst))
-        if lst:
-            non_empty += 1
+                stmts.append(
+                    (
+                        "INSERT INTO similar_users_by_other (other_user_id, user_id, rank) VALUES (?, ?, ?) "
+                        "USING TIMESTAMP ?",
+                        [o, user, rank, t],
+                    )
+                )
+            for row in previous:
+                if str(row.other_user_id) not in kept:
+                    stmts.append(
+                        (
+                            "DELETE FROM similar_users_by_other USING TIMESTAMP ? WHERE other_user_id = ? "
+                            "AND user_id = ?",
+                            [t, row.other_user_id, user],
+                        )
+                    )
+            w.batch(stmts, logged=True, nbytes=64 + 200 * len(lst))
+            if lst:
+                non_empty += 1
     w.flush()
     return non_empty
 

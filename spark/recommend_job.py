@@ -256,30 +256,54 @@ def similar_users_frame(indexed: DataFrame, n_users: int, k: int, max_shared: in
     the shared titles strongest first. A self-join on the title (only users sharing one are ever paired)."""
     pos = indexed.where(F.col("weight") > 0).select("user_id", "content_id", "item", "weight")
     df = pos.groupBy("item").agg(F.count("*").alias("df"))
-    x = pos.join(df, "item").withColumn("x", F.col("weight") * F.log(1 + F.lit(float(max(1, n_users))) / F.col("df")))
+    x = (
+        pos.join(df, "item")
+        .withColumn("x", F.col("weight") * F.log(1 + F.lit(float(max(1, n_users))) / F.col("df")))
+        .cache()
+    )
     norms = x.groupBy("user_id").agg(F.sqrt(F.sum(F.col("x") * F.col("x"))).alias("norm"))
     a = x.select(F.col("user_id").alias("u"), "item", "content_id", F.col("x").alias("xa"))
     b = x.select(F.col("user_id").alias("v"), "item", F.col("x").alias("xb"))
-    pairs = (
+    # Scores first with plain sums (the pair rows are the expensive part: sum over titles of viewers^2), the shared
+    # titles afterwards for the k kept pairs per user only.
+    # Cosine is symmetric: each unordered pair is scored once (u < v), then used in both directions.
+    half = (
         a.join(b, "item")
-        .where(F.col("u") != F.col("v"))
-        .withColumn("prod", F.col("xa") * F.col("xb"))
+        .where(F.col("u") < F.col("v"))
         .groupBy("u", "v")
-        .agg(
-            F.sum("prod").alias("dot"),
-            F.count("*").alias("shared_count"),
-            F.slice(F.sort_array(F.collect_list(F.struct((-F.col("prod")).alias("neg"), "item", "content_id"))), 1, max_shared).alias("shared"),
-        )
+        .agg(F.sum(F.col("xa") * F.col("xb")).alias("dot"), F.count("*").alias("shared_count"))
         .where(F.col("shared_count") >= min_shared)
+    )
+    pairs = (
+        half.unionByName(half.select(F.col("v").alias("u"), F.col("u").alias("v"), "dot", "shared_count"))
         .join(norms.select(F.col("user_id").alias("u"), F.col("norm").alias("nu")), "u")
         .join(norms.select(F.col("user_id").alias("v"), F.col("norm").alias("nv")), "v")
         .withColumn("score", F.col("dot") / (F.col("nu") * F.col("nv")))
         .where(F.col("score") > 0)
     )
     w = Window.partitionBy("u").orderBy(F.col("score").desc(), F.col("v"))
-    top = pairs.withColumn("r", F.row_number().over(w)).where(F.col("r") <= k)
-    return top.groupBy("u").agg(
-        F.sort_array(F.collect_list(F.struct("r", "v", "score", F.col("shared.content_id").alias("shared")))).alias("list")
+    top = pairs.withColumn("r", F.row_number().over(w)).where(F.col("r") <= k).select("u", "v", "r", "score")
+    shared = (
+        top.select("u", "v")
+        .join(a, "u")
+        .join(b, ["v", "item"])
+        .groupBy("u", "v")
+        .agg(
+            F.slice(
+                F.sort_array(F.collect_list(F.struct((-(F.col("xa") * F.col("xb"))).alias("neg"), "item", "content_id"))),
+                1,
+                max_shared,
+            ).alias("shared")
+        )
+    )
+    return (
+        top.join(shared, ["u", "v"])
+        .groupBy("u")
+        .agg(
+            F.sort_array(F.collect_list(F.struct("r", "v", "score", F.col("shared.content_id").alias("shared")))).alias(
+                "list"
+            )
+        )
     )
 
 
@@ -482,11 +506,15 @@ def evaluate_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any
     users = spark.createDataFrame(
         [(u["userId"], u["preferredGenres"]) for u in data["users"]], "user_id string, preferred_genres array<string>"
     )
+    # Sliced so no task carries the whole file (Spark warns beyond 1 MB per task).
     raw = spark.createDataFrame(
-        [
-            (r["userId"], r["contentId"], r["progressPct"], bool(r["completed"]), r["rating"], bool(r["dismissed"]), float(r["lastAtMs"]), int(r["watchCount"]))
-            for r in data["rows"]
-        ],
+        spark.sparkContext.parallelize(
+            [
+                (r["userId"], r["contentId"], r["progressPct"], bool(r["completed"]), r["rating"], bool(r["dismissed"]), float(r["lastAtMs"]), int(r["watchCount"]))
+                for r in data["rows"]
+            ],
+            max(2, len(data["rows"]) // 10_000),
+        ),
         "user_id string, content_id string, progress_pct int, completed boolean, rating int, dismissed boolean, "
         "last_at_ms double, watch_count int",
     )

@@ -194,6 +194,7 @@ function defaultConf(root: string, master: string): Record<string, string> {
     conf['spark.sql.shuffle.partitions'] = '8';
     // ALS checkpoints its lineage here (on a cluster: pass --conf spark.checkpoint.dir=hdfs://… or s3a://…).
     conf['spark.checkpoint.dir'] = path.join(cache, 'spark-checkpoints');
+    conf['spark.cleaner.referenceTracking.cleanCheckpoints'] = 'true';
   }
   return conf;
 }
@@ -254,7 +255,7 @@ function progressFilter(log: (line: string) => void) {
       )
     )
       return;
-    if (/^\s*\|?\s*(conf|default)\s*\|/.test(line)) return;
+    if (/^\s*\|?\s*(conf|default)\s*\|/.test(line) || / added as a dependency$/.test(line)) return;
     log(line);
   };
   return {
