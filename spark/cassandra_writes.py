@@ -19,6 +19,7 @@ import time
 import uuid as uuidlib
 from typing import Any, Dict, Iterable, List, Tuple
 
+
 class ThroughputLimiter:
     """A token bucket in bytes per second (0 = unlimited): the connector's output.throughputMBPerSec, per task."""
 

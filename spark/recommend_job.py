@@ -192,7 +192,12 @@ def train(
     pop = (
         rows.where(F.col("weight") > 0)
         .groupBy("item")
-        .agg(F.sum(F.col("weight") * F.pow(F.lit(2.0), -F.greatest(F.lit(0.0), now_ms - F.col("last_at_ms")) / (HALF_LIFE_DAYS * DAY_MS))).alias("p"))
+        .agg(
+            F.sum(
+                F.col("weight")
+                * F.pow(F.lit(2.0), -F.greatest(F.lit(0.0), now_ms - F.col("last_at_ms")) / (HALF_LIFE_DAYS * DAY_MS))
+            ).alias("p")
+        )
         .collect()
     )
     scores = np.zeros(len(cat.ids))
@@ -251,7 +256,9 @@ def rank_partition(cat_bc, weights: Tuple[float, float], n: int, with_reasons: b
     return fn
 
 
-def similar_users_frame(indexed: DataFrame, n_users: int, k: int, max_shared: int = 10, min_shared: int = 2) -> DataFrame:
+def similar_users_frame(
+    indexed: DataFrame, n_users: int, k: int, max_shared: int = 10, min_shared: int = 2
+) -> DataFrame:
     """similar-users.ts: cosine over positive weights x inverse user frequency, at least `min_shared` shared titles,
     the shared titles strongest first. A self-join on the title (only users sharing one are ever paired)."""
     pos = indexed.where(F.col("weight") > 0).select("user_id", "content_id", "item", "weight")
@@ -290,7 +297,9 @@ def similar_users_frame(indexed: DataFrame, n_users: int, k: int, max_shared: in
         .groupBy("u", "v")
         .agg(
             F.slice(
-                F.sort_array(F.collect_list(F.struct((-(F.col("xa") * F.col("xb"))).alias("neg"), "item", "content_id"))),
+                F.sort_array(
+                    F.collect_list(F.struct((-(F.col("xa") * F.col("xb"))).alias("neg"), "item", "content_id"))
+                ),
                 1,
                 max_shared,
             ).alias("shared")
@@ -360,7 +369,16 @@ def write_snapshot(conn: Dict[str, Any], run_id: str, cat: Catalog, order: List[
             stmts.append(
                 (
                     cql,
-                    [version, p // SNAPSHOT_BUCKET_SIZE, p, uuidlib.UUID(cat.ids[i]), cat.titles[i], cat.genres[i], set(cat.tags[i]), float(cat.pop_score[i])],
+                    [
+                        version,
+                        p // SNAPSHOT_BUCKET_SIZE,
+                        p,
+                        uuidlib.UUID(cat.ids[i]),
+                        cat.titles[i],
+                        cat.genres[i],
+                        set(cat.tags[i]),
+                        float(cat.pop_score[i]),
+                    ],
                 )
             )
         w.batch(stmts, logged=False, nbytes=100 * len(stmts))
@@ -410,19 +428,28 @@ def run_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any]:
             .select(F.col("content_id").cast("string"), "title", "genre", "tags")
             .collect()
         ]
-        raw = read_table(
-            spark, ks, "interactions_by_user", ["user_id", "content_id", "progress_pct", "completed", "rating", "dismissed", "last_at"]
-        ).select(
-            F.col("user_id").cast("string"),
-            F.col("content_id").cast("string"),
-            "progress_pct",
-            F.coalesce(F.col("completed"), F.lit(False)).alias("completed"),
-            "rating",
-            F.coalesce(F.col("dismissed"), F.lit(False)).alias("dismissed"),
-            (F.coalesce(F.col("last_at").cast("double"), F.lit(0.0)) * 1000).alias("last_at_ms"),
-            # training-data.ts toInteraction: the table keeps no view count; progress or completion = watched once.
-            F.when(F.col("progress_pct").isNotNull() | F.coalesce(F.col("completed"), F.lit(False)), 1).otherwise(0).alias("watch_count"),
-        ).cache()
+        raw = (
+            read_table(
+                spark,
+                ks,
+                "interactions_by_user",
+                ["user_id", "content_id", "progress_pct", "completed", "rating", "dismissed", "last_at"],
+            )
+            .select(
+                F.col("user_id").cast("string"),
+                F.col("content_id").cast("string"),
+                "progress_pct",
+                F.coalesce(F.col("completed"), F.lit(False)).alias("completed"),
+                "rating",
+                F.coalesce(F.col("dismissed"), F.lit(False)).alias("dismissed"),
+                (F.coalesce(F.col("last_at").cast("double"), F.lit(0.0)) * 1000).alias("last_at_ms"),
+                # training-data.ts toInteraction: the table keeps no view count; progress or completion = watched once.
+                F.when(F.col("progress_pct").isNotNull() | F.coalesce(F.col("completed"), F.lit(False)), 1)
+                .otherwise(0)
+                .alias("watch_count"),
+            )
+            .cache()
+        )
         return users, titles, raw
 
     users, titles, raw = timer.run("read", read)
@@ -430,10 +457,14 @@ def run_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any]:
     total_rows = raw.count()
     catalog_ids = spark.createDataFrame([(t["content_id"],) for t in titles], "content_id string")
     rows = with_features(
-        raw.join(users.select("user_id"), "user_id", "left_semi").join(F.broadcast(catalog_ids), "content_id", "left_semi")
+        raw.join(users.select("user_id"), "user_id", "left_semi").join(
+            F.broadcast(catalog_ids), "content_id", "left_semi"
+        )
     ).cache()
     n_rows = rows.count()
-    log(f"read {total_rows:,} interactions ({total_rows - n_rows:,} ignored), {len(titles):,} titles, {n_users:,} users")
+    log(
+        f"read {total_rows:,} interactions ({total_rows - n_rows:,} ignored), {len(titles):,} titles, {n_users:,} users"
+    )
 
     cat, per_user, indexed, info = timer.run("train", lambda: train(spark, rows, titles, users, args))
     indexed = indexed.cache()
@@ -449,7 +480,11 @@ def run_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any]:
     def model_phase():
         write_snapshot(conn, args.run_id, cat, info["order"])
         idx = spark.sparkContext.parallelize(range(len(cat.ids)), max(1, spark.sparkContext.defaultParallelism))
-        counts = idx.mapPartitions(neighbor_partition(cat_bc, args.neighbors)).mapPartitions(lambda it: [write_neighbors(conn, it)]).collect()
+        counts = (
+            idx.mapPartitions(neighbor_partition(cat_bc, args.neighbors))
+            .mapPartitions(lambda it: [write_neighbors(conn, it)])
+            .collect()
+        )
         summary["titlesWithNeighbors"] = int(sum(counts))
 
     timer.run("model", model_phase)
@@ -493,7 +528,15 @@ def run_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any]:
     timer.run("lists", lists_phase)
     timer.ms["total"] = int((time.monotonic() - t0) * 1000)
     rss, cpu = peak_memory_mb()
-    summary.update({"phaseMs": timer.ms, "peakRssMb": rss, "cpuSeconds": cpu, "popWeight": args.pop_weight, "als": als_params(args)})
+    summary.update(
+        {
+            "phaseMs": timer.ms,
+            "peakRssMb": rss,
+            "cpuSeconds": cpu,
+            "popWeight": args.pop_weight,
+            "als": als_params(args),
+        }
+    )
     return summary
 
 
@@ -510,7 +553,16 @@ def evaluate_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any
     raw = spark.createDataFrame(
         spark.sparkContext.parallelize(
             [
-                (r["userId"], r["contentId"], r["progressPct"], bool(r["completed"]), r["rating"], bool(r["dismissed"]), float(r["lastAtMs"]), int(r["watchCount"]))
+                (
+                    r["userId"],
+                    r["contentId"],
+                    r["progressPct"],
+                    bool(r["completed"]),
+                    r["rating"],
+                    bool(r["dismissed"]),
+                    float(r["lastAtMs"]),
+                    int(r["watchCount"]),
+                )
                 for r in data["rows"]
             ],
             max(2, len(data["rows"]) // 10_000),

@@ -225,6 +225,11 @@ def rank_user(
         if contrib_factors > 0 and contrib_factors >= contrib_pop:
             reason = factor_reason(i)
         out.append(
-            {"contentId": cat.ids[i], "rank": r + 1, "score": float(blended[i]), "reason": reason or popularity_reason(i)}
+            {
+                "contentId": cat.ids[i],
+                "rank": r + 1,
+                "score": float(blended[i]),
+                "reason": reason or popularity_reason(i),
+            }
         )
     return out
