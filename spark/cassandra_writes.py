@@ -150,18 +150,17 @@ def micros_now() -> int:
     return int(time.time() * 1_000_000)
 
 
-def write_lists(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Dict[str, Any]], str]]) -> int:
-    """RecommendationsRepository.replaceList, per user: read the old list's titles (its partition), then one logged
+def write_lists(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Dict[str, Any]]]]) -> int:
+    """RecommendationsRepository.replaceList, per user: read the old list's content ids (its partition), then one logged
     batch — partition delete at t-1, the new rows and their reverse-index rows at t, and reverse rows of titles that
     left the list deleted."""
     w = Writer(conn)
     count = 0
     for chunk in chunks(rows, w.chunk_size()):
-        users = [uuidlib.UUID(user_id) for user_id, _recs, _t in chunk]
-        # The old lists' titles (for the reverse index), read for the whole chunk at once.
+        users = [uuidlib.UUID(user_id) for user_id, _recs in chunk]
+        # The old lists' content ids (for the reverse index), read for the whole chunk at once.
         previous_lists = w.read_many("SELECT content_id FROM recommendations WHERE user_id = ?", users)
-        for (user_id, recs, titles_json), user, previous in zip(chunk, users, previous_lists):
-            titles = json.loads(titles_json)
+        for (_user_id, recs), user, previous in zip(chunk, users, previous_lists):
             t = micros_now()
             generated = datetime.datetime.fromtimestamp(t / 1_000_000, tz=datetime.timezone.utc)
             kept = {r["contentId"] for r in recs}
@@ -180,7 +179,7 @@ def write_lists(conn: Dict[str, Any], rows: Iterable[Tuple[str, List[Dict[str, A
                             user,
                             r["rank"],
                             cid,
-                            titles.get(r["contentId"], ""),
+                            r["title"],
                             r["score"],
                             reason["kind"],
                             reason["text"],

@@ -510,16 +510,8 @@ def run_job(spark: SparkSession, args: argparse.Namespace) -> Dict[str, Any]:
     timer.run("similar-users", similar_phase)
 
     def lists_phase():
-        titles_json = json.dumps(dict(zip(cat.ids, cat.titles)))
-        titles_bc = spark.sparkContext.broadcast(titles_json)
-
-        def with_titles(it):
-            for user_id, recs in it:
-                yield user_id, recs, titles_bc.value
-
         counts = (
             per_user.rdd.mapPartitions(rank_partition(cat_bc, weights, args.list_size, True))
-            .mapPartitions(with_titles)
             .mapPartitions(lambda it: [write_lists(conn, it)])
             .collect()
         )

@@ -158,7 +158,12 @@ def rank_user(
         match = np.array([1.0 if g and g in preferred_keys else 0.0 for g in cat.genre_keys])
         cold = np.where(excluded, 0.0, match + pop_norm)
         for r, i in enumerate(top_n(cold, excluded, cat.pop_rank, n)):
-            entry: Dict[str, Any] = {"contentId": cat.ids[i], "rank": r + 1, "score": float(cold[i])}
+            entry: Dict[str, Any] = {
+                "contentId": cat.ids[i],
+                "title": cat.titles[i],
+                "rank": r + 1,
+                "score": float(cold[i]),
+            }
             if with_reasons:
                 if cat.genre_keys[i] and cat.genre_keys[i] in preferred_keys:
                     entry["reason"] = {
@@ -227,6 +232,7 @@ def rank_user(
         out.append(
             {
                 "contentId": cat.ids[i],
+                "title": cat.titles[i],
                 "rank": r + 1,
                 "score": float(blended[i]),
                 "reason": reason or popularity_reason(i),
