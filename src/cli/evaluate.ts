@@ -1,20 +1,35 @@
 /**
  * npm run evaluate -- --dir <movielens dir>
  * npm run evaluate -- --synthetic [--users 1000] [--titles 1700] [--per-user 100] [--seed 1]
+ * npm run evaluate -- --synthetic --engine spark [--master local[2]] [--conf k=v] [--als-rank 32 …]
  *
  * Prints nDCG@10, P@10, R@10 and MAP@10 for popularity, each algorithm alone and the blend (per-user 75/25 split).
  * Needs no database: the input is read from the directory or generated.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ImportError } from '../importers/movielens';
 import {
   formatEvaluation,
   movieLensInput,
   runEvaluation,
+  runSparkEvaluation,
   syntheticInput,
   type EvaluationInput,
 } from '../jobs/evaluate';
+import { DEFAULT_MASTER } from '../jobs/spark';
 import { fail } from './run';
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+}
 
 function positiveInt(value: string): number {
   const n = Number(value.replace(/_/g, ''));
@@ -30,8 +45,33 @@ new Command('evaluate')
   .option('--titles <n>', 'synthetic: titles', positiveInt, 1700)
   .option('--per-user <n>', 'synthetic: mean interactions per user', positiveInt, 100)
   .option('--seed <n>', 'synthetic data and split seed', positiveInt, 1)
+  .addOption(
+    new Option('--engine <engine>', 'also evaluate the Spark engine (ALS) on the same split')
+      .choices(['single-machine', 'spark'])
+      .default('single-machine'),
+  )
+  .option('--master <url>', 'spark: the Spark master', DEFAULT_MASTER)
+  .option(
+    '--conf <key=value>',
+    'spark: a Spark setting (repeatable)',
+    (v: string, p: string[]) => [...p, v],
+    [],
+  )
+  .option('--als-rank <n>', 'spark: ALS rank (at most 32)', positiveInt)
+  .option('--als-iterations <n>', 'spark: ALS iterations', positiveInt)
+  .option('--als-reg <x>', 'spark: ALS regularisation', positiveNumber)
+  .option('--als-alpha <x>', 'spark: ALS implicit-feedback confidence scale', positiveNumber)
+  .option('--pop-weight <x>', 'spark: weight of popularity in the blend (0–1)', share)
   .action(
-    (opts: {
+    async (opts: {
+      engine: 'single-machine' | 'spark';
+      master: string;
+      conf: string[];
+      alsRank?: number;
+      alsIterations?: number;
+      alsReg?: number;
+      alsAlpha?: number;
+      popWeight?: number;
       dir?: string;
       synthetic?: boolean;
       users: number;
@@ -57,6 +97,29 @@ new Command('evaluate')
         throw err;
       }
       process.stderr.write(`evaluating on ${input.source}…\n`);
+      if (opts.engine === 'spark') {
+        const { report, spark } = await runSparkEvaluation(input, {
+          seed: opts.seed,
+          spark: {
+            master: opts.master,
+            conf: opts.conf,
+            als: {
+              rank: opts.alsRank,
+              iterations: opts.alsIterations,
+              reg: opts.alsReg,
+              alpha: opts.alsAlpha,
+              popWeight: opts.popWeight,
+            },
+          },
+        });
+        const gap = spark.blendNdcg > 0 ? (spark.ndcg / spark.blendNdcg - 1) * 100 : 0;
+        process.stdout.write(
+          `${formatEvaluation(input, report)}\n` +
+            `spark engine: nDCG@${report.k} ${spark.ndcg.toFixed(4)} vs the single-machine blend ${spark.blendNdcg.toFixed(4)} ` +
+            `(${gap >= 0 ? '+' : ''}${gap.toFixed(1)}%), same split; Spark run ${(spark.ms / 1000).toFixed(1)} s (${opts.master})\n`,
+        );
+        return;
+      }
       const report = runEvaluation(input, { seed: opts.seed });
       process.stdout.write(`${formatEvaluation(input, report)}\n`);
     },

@@ -1,12 +1,15 @@
 /**
  * npm run recommend [-- --size 50] [--user <id>] [--dry-run] [--resume] [--concurrency 32] [--chunk-users 250]
+ * npm run recommend -- --engine spark [--master local[2]|spark://host:7077|yarn] [--conf k=v …] [--als-rank 32 …]
  *
  * Recomputes the recommendations from the interactions in Cassandra and writes them back (see src/jobs/recommend.ts):
  * the published model for refreshRecommendations, every user's list with reasons, title embeddings and similar users.
+ * `--engine spark` runs the same job on Apache Spark (src/jobs/spark.ts, spark/recommend_job.py).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatSummary, MAX_LIST_SIZE, runRecommendJob } from '../jobs/recommend';
-import { say, withDatabase } from './run';
+import { DEFAULT_MASTER, runSparkRecommendJob } from '../jobs/spark';
+import { fail, say, withDatabase } from './run';
 
 function positiveInt(max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -16,6 +19,20 @@ function positiveInt(max = Number.MAX_SAFE_INTEGER) {
     return n;
   };
 }
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,8 +55,28 @@ new Command('recommend')
   .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt(), 250)
   .option('--no-progress', 'no progress bars')
   .option('--no-workers', 'run the validation search on the main thread instead of a worker thread')
+  .addOption(
+    new Option('--engine <engine>', 'single-machine (this process) or spark (Apache Spark + ALS)')
+      .choices(['single-machine', 'spark'])
+      .default('single-machine'),
+  )
+  .option('--master <url>', `spark: the Spark master (local[N], spark://host:7077, yarn)`, DEFAULT_MASTER)
+  .option('--conf <key=value>', 'spark: a Spark / connector setting (repeatable)', collect, [])
+  .option('--als-rank <n>', 'spark: ALS rank (latent factors, at most 32)', positiveInt(32))
+  .option('--als-iterations <n>', 'spark: ALS iterations', positiveInt(100))
+  .option('--als-reg <x>', 'spark: ALS regularisation', positiveNumber)
+  .option('--als-alpha <x>', 'spark: ALS implicit-feedback confidence scale', positiveNumber)
+  .option('--pop-weight <x>', 'spark: weight of popularity in the blend (0–1)', share)
   .action(
     async (opts: {
+      engine: 'single-machine' | 'spark';
+      master: string;
+      conf: string[];
+      alsRank?: number;
+      alsIterations?: number;
+      alsReg?: number;
+      alsAlpha?: number;
+      popWeight?: number;
       size: number;
       user?: string;
       dryRun?: boolean;
@@ -52,6 +89,32 @@ new Command('recommend')
       if (opts.resume && (opts.dryRun || opts.user)) {
         say('error: --resume continues a whole run; it cannot be combined with --dry-run or --user');
         process.exit(1);
+      }
+      if (opts.engine === 'spark') {
+        if (opts.resume || opts.dryRun || opts.user)
+          fail(
+            new Error(
+              '--engine spark runs whole recomputes only: --resume, --dry-run and --user belong to the single-machine engine',
+            ),
+          );
+        await withDatabase(async ({ repos, config, contactPoints }) => {
+          say(`[recommend] keyspace ${config.cassandra.keyspace} · engine spark`);
+          const summary = await runSparkRecommendJob(repos, config.cassandra, contactPoints, {
+            listSize: opts.size,
+            master: opts.master,
+            conf: opts.conf,
+            als: {
+              rank: opts.alsRank,
+              iterations: opts.alsIterations,
+              reg: opts.alsReg,
+              alpha: opts.alsAlpha,
+              popWeight: opts.popWeight,
+            },
+            log: say,
+          });
+          say(formatSummary(summary));
+        });
+        return;
       }
       await withDatabase(async ({ repos, config }) => {
         say(`[recommend] keyspace ${config.cassandra.keyspace}`);

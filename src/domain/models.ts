@@ -6,7 +6,13 @@ export type ContentType = 'MOVIE' | 'SERIES' | 'DOCUMENTARY';
 export const CONTENT_TYPES: readonly ContentType[] = ['MOVIE', 'SERIES', 'DOCUMENTARY'];
 
 export type ReasonKind =
-  'BECAUSE_YOU_WATCHED' | 'SIMILAR_TASTE' | 'MATCHES_YOUR_GENRES' | 'TRENDING' | 'POPULAR_IN_GENRE';
+  | 'BECAUSE_YOU_WATCHED'
+  | 'SIMILAR_TASTE'
+  | 'MATCHES_YOUR_GENRES'
+  | 'TRENDING'
+  | 'POPULAR_IN_GENRE'
+  /** Written by the Spark engine (ALS): the watched titles with the closest item factors. */
+  | 'MATRIX_FACTORIZATION';
 
 export interface User {
   id: string;

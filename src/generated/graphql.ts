@@ -435,6 +435,11 @@ export type ReasonKind =
   | 'BECAUSE_YOU_WATCHED'
   /** It matches the genres you prefer or watch most. */
   | 'MATCHES_YOUR_GENRES'
+  /**
+   * The matrix-factorisation model (implicit ALS, the Spark engine: `npm run recommend -- --engine spark`) scored it
+   * highest; `becauseOf` names the watched titles whose latent factors are closest (cosine) to this title's.
+   */
+  | 'MATRIX_FACTORIZATION'
   /** It is popular right now in a genre you like. */
   | 'POPULAR_IN_GENRE'
   /** Users whose taste is close to yours liked it. */

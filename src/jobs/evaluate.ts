@@ -15,6 +15,10 @@ import {
   type UserMeta,
 } from '../recommender';
 import { movieLensContentId, movieLensUserId } from '../importers/movielens';
+import { MaskSet, MetricsAccumulator, rankingMetrics } from '../recommender/metrics';
+import { relevantByUser } from '../recommender/model';
+import { splitPerUser } from '../recommender/split';
+import { sparkTopK, type SparkOptions } from './spark';
 
 export interface EvaluationInput {
   source: string;
@@ -111,4 +115,45 @@ export function formatEvaluation(input: EvaluationInput, report: EvaluationRepor
       `rank + score ${report.timingsMs.evaluate.toFixed(0)} ms`,
   );
   return lines.join('\n');
+}
+
+/**
+ * `npm run evaluate -- --engine spark`: the single-machine evaluation (every algorithm and the blend), plus the Spark
+ * engine on the SAME per-user split — the Spark job trains on the same 75% (spark/recommend_job.py --mode evaluate)
+ * and returns each test user's top k, scored here with the same metrics, as an extra row of the same table.
+ */
+export async function runSparkEvaluation(
+  input: EvaluationInput,
+  options: { seed?: number; spark?: SparkOptions } = {},
+): Promise<{
+  report: EvaluationReport;
+  spark: { ndcg: number; blendNdcg: number; ms: number; label: string };
+}> {
+  const seed = options.seed ?? 1;
+  const report = runEvaluation(input, { seed });
+  const k = report.k;
+  // The exact split evaluate() made (same rows, fraction and seed), so both engines see the same train and test sets.
+  const { train, test } = splitPerUser(input.rows, { testFraction: 0.25, seed });
+  const relevant = relevantByUser(test);
+  const result = await sparkTopK(train, input.items, input.users, [...relevant.keys()], k, options.spark);
+  const index = new Map<string, number>();
+  for (const id of [...input.items.map((i) => i.contentId), ...train.map((r) => r.contentId)])
+    if (!index.has(id)) index.set(id, index.size);
+  const mask = new MaskSet(index.size);
+  const acc = new MetricsAccumulator();
+  for (const [userId, contentIds] of relevant) {
+    mask.clear();
+    for (const id of contentIds) mask.add(index.get(id) ?? -1);
+    const ranked = Int32Array.from(result.lists.get(userId) ?? [], (id) => index.get(id) ?? -1);
+    acc.add(rankingMetrics(ranked, mask, k));
+  }
+  const p = result.params;
+  const label = `ALS on Spark (rank ${p.rank}, λ ${p.reg}, α ${p.alpha}, ${p.iterations} it.${p.popWeight ? `, pop ${p.popWeight}` : ''})`;
+  const row = { algorithm: label, users: acc.users, ...acc.mean() };
+  report.rows.push(row);
+  const blend = report.rows.find((r) => r.algorithm.startsWith('blend'));
+  return {
+    report,
+    spark: { ndcg: row.ndcg, blendNdcg: blend?.ndcg ?? 0, ms: result.ms, label },
+  };
 }

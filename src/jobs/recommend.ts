@@ -127,6 +127,8 @@ export interface RecommendJobSummary {
   cpuSeconds: number;
   /** Dry run: the lists that would have been written. */
   lists?: Array<{ userId: string; recommendations: Recommendation[] }>;
+  /** Which engine ran (default single-machine): the Spark engine measures the Spark driver's JVM, not V8. */
+  engine?: 'single-machine' | 'spark';
 }
 
 /** The chunk a user belongs to: a hash of the id, so membership does not depend on who else exists. */
@@ -646,7 +648,9 @@ export function formatSummary(s: RecommendJobSummary): string {
         )
         .join(' · ') +
       ` · total ${sec(s.phaseMs.total)}`,
-    `  peak memory: max RSS ${n(s.peakRssMb)} MB, V8 heap ${n(s.peakHeapMb)} MB · CPU time of the job process ${s.cpuSeconds.toFixed(1)} s`,
+    s.engine === 'spark'
+      ? `  peak memory: Spark driver JVM + Python driver max RSS ${n(s.peakRssMb)} MB · their CPU time ${s.cpuSeconds.toFixed(1)} s (local mode: executors included)`
+      : `  peak memory: max RSS ${n(s.peakRssMb)} MB, V8 heap ${n(s.peakHeapMb)} MB · CPU time of the job process ${s.cpuSeconds.toFixed(1)} s`,
   ];
   if (!s.dryRun && s.listsWritten > 0 && s.phaseMs.lists)
     lines.push(`  list throughput: ${n(Math.round(s.listsWritten / (s.phaseMs.lists / 1000)))} users/s`);

@@ -34,7 +34,13 @@ export interface UserMeta {
 }
 
 export type ReasonKind =
-  'BECAUSE_YOU_WATCHED' | 'SIMILAR_TASTE' | 'MATCHES_YOUR_GENRES' | 'TRENDING' | 'POPULAR_IN_GENRE';
+  | 'BECAUSE_YOU_WATCHED'
+  | 'SIMILAR_TASTE'
+  | 'MATCHES_YOUR_GENRES'
+  | 'TRENDING'
+  | 'POPULAR_IN_GENRE'
+  /** Written by the Spark engine (ALS): the watched titles with the closest item factors. */
+  | 'MATRIX_FACTORIZATION';
 
 export interface Reason {
   kind: ReasonKind;
