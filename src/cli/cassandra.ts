@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { LocalCassandra, LocalCassandraError, type LocalCassandraOptions } from '../cassandra/local';
 import { localCassandraOptionsFromEnv } from '../cassandra/local-options';
+import { positiveInt } from './args';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -16,12 +17,6 @@ function parseNodes(value: string): 1 | 3 {
   if (value === '1') return 1;
   if (value === '3') return 3;
   throw new InvalidArgumentError('must be 1 or 3');
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
 }
 
 function launcher(overrides: Partial<LocalCassandraOptions> = {}): LocalCassandra {
@@ -154,8 +149,8 @@ export function buildProgram(): Command {
   program
     .command('logs')
     .description("print the end of a node's system.log")
-    .option('--node <n>', 'node number', parsePositiveInt, 1)
-    .option('--lines <n>', 'how many lines', parsePositiveInt, 100)
+    .option('--node <n>', 'node number', positiveInt, 1)
+    .option('--lines <n>', 'how many lines', positiveInt, 100)
     .option('--follow', 'keep printing new lines (Ctrl-C to end)')
     .action(logs);
   return program;

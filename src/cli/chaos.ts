@@ -7,16 +7,11 @@
  * SERVICE_UNAVAILABLE within REQUEST_DEADLINE_MS), then both restarted (full service within 10 s). Prints the counts;
  * exits 1 when an expectation failed. Needs ≈ 4.5 GB of free memory.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './args';
 import { formatReport } from '../chaos/report';
 import { defaultChaosOptions, runChaos } from '../chaos/run';
 import { fail } from './run';
-
-function positiveInt(value: string): number {
-  const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-}
 
 if (require.main === module) {
   const d = defaultChaosOptions();

@@ -7,12 +7,13 @@
  * Uses the project's configuration: CASSANDRA_CONTACT_POINTS / CASSANDRA_KEYSPACE, or the local node.
  */
 import type { Client } from 'cassandra-driver';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfig } from '../config';
 import { connectAndMigrate, resolveCluster } from '../cassandra/connect';
 import { createRepositories } from '../repositories';
 import { scanDrift, type Drift } from '../services/drift';
 import { describeStartupError } from '../startup-errors';
+import { wholeNumber } from './args';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -67,17 +68,10 @@ async function main(opts: { slices: number }): Promise<number> {
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65536)
-    throw new InvalidArgumentError('must be a whole number from 1 to 65536');
-  return n;
-}
-
 if (require.main === module) {
   const program = new Command('drift-report')
     .description('Print every copy of a title that differs from the catalog')
-    .option('--slices <n>', 'token-ring slices per table (more: smaller range reads)', positiveInt, 64)
+    .option('--slices <n>', 'token-ring slices per table (more: smaller range reads)', wholeNumber(65536), 64)
     .parse();
   void main(program.opts<{ slices: number }>()).then((code) => process.exit(code));
 }

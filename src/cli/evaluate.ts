@@ -6,7 +6,7 @@
  * Prints nDCG@10, P@10, R@10 and MAP@10 for popularity, each algorithm alone and the blend (per-user 75/25 split).
  * Needs no database: the input is read from the directory or generated.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ImportError } from '../importers/movielens';
 import {
   formatEvaluation,
@@ -17,25 +17,8 @@ import {
   type EvaluationInput,
 } from '../jobs/evaluate';
 import { DEFAULT_MASTER } from '../jobs/spark';
+import { positiveInt, positiveNumber, share } from './args';
 import { fail } from './run';
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
-
-function share(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
-  return n;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-}
 
 new Command('evaluate')
   .description('Offline evaluation of the recommender on MovieLens-format or synthetic data')

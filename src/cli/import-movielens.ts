@@ -2,15 +2,10 @@
  * npm run import:movielens -- --dir <dir> [--concurrency N]
  * Imports a MovieLens-100K-format directory (u.data, u.item, optional u.user / u.genre). Idempotent.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './args';
 import { importMovieLens, ImportError } from '../importers/movielens';
 import { fail, say, withDatabase } from './run';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-}
 
 new Command('import:movielens')
   .description('Import a MovieLens-100K-format directory: titles, users and ratings as finished sessions')

@@ -9,28 +9,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatSummary, MAX_LIST_SIZE, runRecommendJob } from '../jobs/recommend';
 import { DEFAULT_MASTER, runSparkRecommendJob } from '../jobs/spark';
+import { positiveInt, positiveNumber, share, wholeNumber } from './args';
 import { fail, say, withDatabase } from './run';
-
-function positiveInt(max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1 || n > max)
-      throw new InvalidArgumentError(`must be a whole number from 1 to ${max.toLocaleString('en-US')}`);
-    return n;
-  };
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
-
-function share(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
-  return n;
-}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -40,7 +20,7 @@ new Command('recommend')
   .description(
     'Train the recommender on the interactions in Cassandra and write every user’s list with reasons',
   )
-  .option('--size <n>', `recommendations per user (at most ${MAX_LIST_SIZE})`, positiveInt(MAX_LIST_SIZE), 50)
+  .option('--size <n>', `recommendations per user (at most ${MAX_LIST_SIZE})`, wholeNumber(MAX_LIST_SIZE), 50)
   .option(
     '--user <id>',
     'only this user (trains on everything, writes this user’s list and similar users)',
@@ -51,8 +31,8 @@ new Command('recommend')
   )
   .option('--dry-run', 'print the lists with their reasons instead of writing anything')
   .option('--resume', 'continue the latest unfinished run (finished phases and user chunks are skipped)')
-  .option('--concurrency <n>', 'writes in flight at once', positiveInt(1024), 32)
-  .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt(), 250)
+  .option('--concurrency <n>', 'writes in flight at once', wholeNumber(1024), 32)
+  .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt, 250)
   .option('--no-progress', 'no progress bars')
   .option('--no-workers', 'run the validation search on the main thread instead of a worker thread')
   .addOption(
@@ -62,8 +42,8 @@ new Command('recommend')
   )
   .option('--master <url>', `spark: the Spark master (local[N], spark://host:7077, yarn)`, DEFAULT_MASTER)
   .option('--conf <key=value>', 'spark: a Spark / connector setting (repeatable)', collect, [])
-  .option('--als-rank <n>', 'spark: ALS rank (latent factors, at most 32)', positiveInt(32))
-  .option('--als-iterations <n>', 'spark: ALS iterations', positiveInt(100))
+  .option('--als-rank <n>', 'spark: ALS rank (latent factors, at most 32)', wholeNumber(32))
+  .option('--als-iterations <n>', 'spark: ALS iterations', wholeNumber(100))
   .option('--als-reg <x>', 'spark: ALS regularisation', positiveNumber)
   .option('--als-alpha <x>', 'spark: ALS implicit-feedback confidence scale', positiveNumber)
   .option('--pop-weight <x>', 'spark: weight of popularity in the blend (0–1)', share)

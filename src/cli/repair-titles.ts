@@ -8,13 +8,14 @@
  */
 import cliProgress from 'cli-progress';
 import type { Client } from 'cassandra-driver';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfig } from '../config';
 import { connectAndMigrate, resolveCluster } from '../cassandra/connect';
 import { createRepositories } from '../repositories';
 import { repairDrift, resumeRenames, scanDrift } from '../services/drift';
 import { WriteServices } from '../services/writes';
 import { describeStartupError } from '../startup-errors';
+import { wholeNumber } from './args';
 import { describeDrift } from './drift-report';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -84,17 +85,10 @@ async function main(opts: { slices: number }): Promise<number> {
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65536)
-    throw new InvalidArgumentError('must be a whole number from 1 to 65536');
-  return n;
-}
-
 if (require.main === module) {
   const program = new Command('repair-titles')
     .description('Resume interrupted renames and rewrite every copy of a title that differs from the catalog')
-    .option('--slices <n>', 'token-ring slices per table (more: smaller range reads)', positiveInt, 64)
+    .option('--slices <n>', 'token-ring slices per table (more: smaller range reads)', wholeNumber(65536), 64)
     .parse();
   void main(program.opts<{ slices: number }>()).then((code) => process.exit(code));
 }

@@ -2,6 +2,7 @@
  * Shared shapes of the recommender core. The core is pure (no I/O): the batch job feeds it rows read from
  * `interactions_by_user`, catalog metadata and user profiles, and persists what it returns.
  */
+import type { ReasonKind as DomainReasonKind } from '../domain/models';
 
 /** One row of `interactions_by_user`: everything a user did with one title. */
 export interface InteractionRow {
@@ -33,14 +34,8 @@ export interface UserMeta {
   preferredGenres: string[];
 }
 
-export type ReasonKind =
-  | 'BECAUSE_YOU_WATCHED'
-  | 'SIMILAR_TASTE'
-  | 'MATCHES_YOUR_GENRES'
-  | 'TRENDING'
-  | 'POPULAR_IN_GENRE'
-  /** Written by the Spark engine (ALS): the watched titles with the closest item factors. */
-  | 'MATRIX_FACTORIZATION';
+/** The API's reason kinds (schema.graphql `ReasonKind`); MATRIX_FACTORIZATION is written by the Spark engine only. */
+export type ReasonKind = DomainReasonKind;
 
 export interface Reason {
   kind: ReasonKind;
