@@ -12,6 +12,8 @@ import {
   seedRecommenderFixture,
   title,
   TITLE_KEYS,
+  expectServedList,
+  readForYou,
 } from './support/recommender-fixture';
 
 jest.setTimeout(180_000);
@@ -24,24 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-interface Edge {
-  node: {
-    rank: number;
-    score: number;
-    title: string;
-    content: { id: string; genre: string } | null;
-    reason: { kind: string; text: string; becauseOf: Array<{ id: string; title: string }> };
-  };
-}
-
-const FOR_YOU = `query ($id: UUID!, $first: Int) { user(id: $id) { forYou(first: $first) { edges { node {
-  rank score title content { id genre } reason { kind text becauseOf { id title } } } } } } }`;
-
-async function forYou(userId: string, first = 50): Promise<Edge['node'][]> {
-  const res = await app.gql<{ user: { forYou: { edges: Edge[] } } }>(FOR_YOU, { id: userId, first });
-  expect(res.errors).toBeUndefined();
-  return res.data!.user.forYou.edges.map((e) => e.node);
-}
+const forYou = (userId: string, first = 50) => readForYou(app, userId, first);
 
 describe('npm run recommend (the batch job)', () => {
   it('when it runs in dry-run mode, then it prints the lists with reasons and issues no write statement', async () => {
@@ -76,15 +61,7 @@ describe('npm run recommend (the batch job)', () => {
     const summary = await runRecommendJob(app.repos, quiet);
     expect(summary.listsWritten).toBe(ALL_USER_IDS.length);
     const list = await forYou(ANA);
-    expect(list.map((r) => r.rank)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    const scores = list.map((r) => r.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    for (const r of list) {
-      expect(r.content?.id).toBeDefined();
-      expect(r.title).toMatch(/^Fixture /);
-      expect(r.reason.text.length).toBeGreaterThan(0);
-      for (const cited of r.reason.becauseOf) expect(ANA_WATCHED).toContain(cited.id);
-    }
+    expectServedList(list, 10, ANA_WATCHED);
     const because = list.filter((r) => r.reason.kind === 'BECAUSE_YOU_WATCHED');
     expect(because.length).toBeGreaterThan(0);
     expect(because[0].reason.becauseOf.length).toBeGreaterThan(0);

@@ -18,6 +18,8 @@ import {
   seedRecommenderFixture,
   title,
   TITLE_KEYS,
+  expectServedList,
+  readForYou,
 } from './support/recommender-fixture';
 
 let app: TestApp;
@@ -39,25 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-interface Node {
-  rank: number;
-  score: number;
-  title: string;
-  content: { id: string; genre: string } | null;
-  reason: { kind: string; text: string; becauseOf: Array<{ id: string; title: string }> };
-}
-
-const FOR_YOU = `query ($id: UUID!, $first: Int) { user(id: $id) { forYou(first: $first) { edges { node {
-  rank score title content { id genre } reason { kind text becauseOf { id title } } } } } } }`;
-
-async function forYou(userId: string, first = 50): Promise<Node[]> {
-  const res = await app.gql<{ user: { forYou: { edges: Array<{ node: Node }> } } }>(FOR_YOU, {
-    id: userId,
-    first,
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.user.forYou.edges.map((e) => e.node);
-}
+const forYou = (userId: string, first = 50) => readForYou(app, userId, first);
 
 describe('npm run recommend -- --engine spark (PySpark ALS in local[2])', () => {
   it('when it has run, then it reports every user’s list written and records a finished run with the ALS model published', async () => {
@@ -79,15 +63,7 @@ describe('npm run recommend -- --engine spark (PySpark ALS in local[2])', () => 
 
   it('when forYou is read, then ranks run 1..n by score and ALS reasons cite only titles the user watched', async () => {
     const list = await forYou(ANA);
-    expect(list.map((r) => r.rank)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    const scores = list.map((r) => r.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    for (const r of list) {
-      expect(r.content?.id).toBeDefined();
-      expect(r.title).toMatch(/^Fixture /);
-      expect(r.reason.text.length).toBeGreaterThan(0);
-      for (const cited of r.reason.becauseOf) expect(ANA_WATCHED).toContain(cited.id);
-    }
+    expectServedList(list, 10, ANA_WATCHED);
     const factors = list.filter((r) => r.reason.kind === 'MATRIX_FACTORIZATION');
     expect(factors.length).toBeGreaterThan(0);
     for (const r of factors) {

@@ -139,3 +139,41 @@ export const quiet: RecommendJobOptions = {
   listSize: 10,
   train: { weights: { collaborative: 0.7, content: 0.2, popularity: 0.1 } },
 };
+
+/** A forYou item as both engines' specifications read it through the API. */
+export interface ForYouNode {
+  rank: number;
+  score: number;
+  title: string;
+  content: { id: string; genre: string } | null;
+  reason: { kind: string; text: string; becauseOf: Array<{ id: string; title: string }> };
+}
+
+const FOR_YOU = `query ($id: UUID!, $first: Int) { user(id: $id) { forYou(first: $first) { edges { node {
+  rank score title content { id genre } reason { kind text becauseOf { id title } } } } } } }`;
+
+/** A user's list through the GraphQL API (as an admin). */
+export async function readForYou(app: TestApp, userId: string, first = 50): Promise<ForYouNode[]> {
+  const res = await app.gql<{ user: { forYou: { edges: Array<{ node: ForYouNode }> } } }>(FOR_YOU, {
+    id: userId,
+    first,
+  });
+  expect(res.errors).toBeUndefined();
+  return res.data!.user.forYou.edges.map((e) => e.node);
+}
+
+/**
+ * What every engine's list must satisfy: ranks 1..n, scores not increasing, fixture titles with their catalog ids,
+ * a reason text, and reasons that cite only titles the user watched.
+ */
+export function expectServedList(list: ForYouNode[], size: number, watched: string[]): void {
+  expect(list.map((r) => r.rank)).toEqual(Array.from({ length: size }, (_, i) => i + 1));
+  const scores = list.map((r) => r.score);
+  expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  for (const r of list) {
+    expect(r.content?.id).toBeDefined();
+    expect(r.title).toMatch(/^Fixture /);
+    expect(r.reason.text.length).toBeGreaterThan(0);
+    for (const cited of r.reason.becauseOf) expect(watched).toContain(cited.id);
+  }
+}
