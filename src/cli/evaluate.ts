@@ -6,7 +6,7 @@
  * Prints nDCG@10, P@10, R@10 and MAP@10 for popularity, each algorithm alone and the blend (per-user 75/25 split).
  * Needs no database: the input is read from the directory or generated.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ImportError } from '../importers/movielens';
 import {
   formatEvaluation,
@@ -16,52 +16,32 @@ import {
   syntheticInput,
   type EvaluationInput,
 } from '../jobs/evaluate';
-import { DEFAULT_MASTER } from '../jobs/spark';
-import { positiveInt, positiveNumber, share } from './args';
+import { positiveInt } from './args';
 import { fail } from './run';
+import { addSparkOptions, sparkSettings, type SparkCliOptions } from './spark-options';
 
-new Command('evaluate')
-  .description('Offline evaluation of the recommender on MovieLens-format or synthetic data')
-  .option('--dir <dir>', 'a MovieLens-100K-format directory (u.data, u.item)')
-  .option('--synthetic', 'evaluate on the synthetic generator’s data instead')
-  .option('--users <n>', 'synthetic: users', positiveInt, 1000)
-  .option('--titles <n>', 'synthetic: titles', positiveInt, 1700)
-  .option('--per-user <n>', 'synthetic: mean interactions per user', positiveInt, 100)
-  .option('--seed <n>', 'synthetic data and split seed', positiveInt, 1)
-  .addOption(
-    new Option('--engine <engine>', 'also evaluate the Spark engine (ALS) on the same split')
-      .choices(['single-machine', 'spark'])
-      .default('single-machine'),
-  )
-  .option('--master <url>', 'spark: the Spark master', DEFAULT_MASTER)
-  .option(
-    '--conf <key=value>',
-    'spark: a Spark setting (repeatable)',
-    (v: string, p: string[]) => [...p, v],
-    [],
-  )
-  .option('--als-rank <n>', 'spark: ALS rank (at most 32)', positiveInt)
-  .option('--als-iterations <n>', 'spark: ALS iterations', positiveInt)
-  .option('--als-reg <x>', 'spark: ALS regularisation', positiveNumber)
-  .option('--als-alpha <x>', 'spark: ALS implicit-feedback confidence scale', positiveNumber)
-  .option('--pop-weight <x>', 'spark: weight of popularity in the blend (0–1)', share)
+addSparkOptions(
+  new Command('evaluate')
+    .description('Offline evaluation of the recommender on MovieLens-format or synthetic data')
+    .option('--dir <dir>', 'a MovieLens-100K-format directory (u.data, u.item)')
+    .option('--synthetic', 'evaluate on the synthetic generator’s data instead')
+    .option('--users <n>', 'synthetic: users', positiveInt, 1000)
+    .option('--titles <n>', 'synthetic: titles', positiveInt, 1700)
+    .option('--per-user <n>', 'synthetic: mean interactions per user', positiveInt, 100)
+    .option('--seed <n>', 'synthetic data and split seed', positiveInt, 1),
+  'also evaluate the Spark engine (ALS) on the same split',
+)
   .action(
-    async (opts: {
-      engine: 'single-machine' | 'spark';
-      master: string;
-      conf: string[];
-      alsRank?: number;
-      alsIterations?: number;
-      alsReg?: number;
-      alsAlpha?: number;
-      popWeight?: number;
-      dir?: string;
-      synthetic?: boolean;
-      users: number;
-      titles: number;
-      perUser: number;
-      seed: number;
-    }) => {
+    async (
+      opts: SparkCliOptions & {
+        dir?: string;
+        synthetic?: boolean;
+        users: number;
+        titles: number;
+        perUser: number;
+        seed: number;
+      },
+    ) => {
       if (Boolean(opts.dir) === Boolean(opts.synthetic)) {
         fail(new Error('pass either --dir <movielens dir> or --synthetic'));
       }
@@ -83,17 +63,7 @@ new Command('evaluate')
       if (opts.engine === 'spark') {
         const { report, spark } = await runSparkEvaluation(input, {
           seed: opts.seed,
-          spark: {
-            master: opts.master,
-            conf: opts.conf,
-            als: {
-              rank: opts.alsRank,
-              iterations: opts.alsIterations,
-              reg: opts.alsReg,
-              alpha: opts.alsAlpha,
-              popWeight: opts.popWeight,
-            },
-          },
+          spark: sparkSettings(opts),
         });
         const gap = spark.blendNdcg > 0 ? (spark.ndcg / spark.blendNdcg - 1) * 100 : 0;
         process.stdout.write(

@@ -6,66 +6,55 @@
  * the published model for refreshRecommendations, every user's list with reasons, title embeddings and similar users.
  * `--engine spark` runs the same job on Apache Spark (src/jobs/spark.ts, spark/recommend_job.py).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { formatSummary, MAX_LIST_SIZE, runRecommendJob } from '../jobs/recommend';
-import { DEFAULT_MASTER, runSparkRecommendJob } from '../jobs/spark';
-import { positiveInt, positiveNumber, share, wholeNumber } from './args';
+import { runSparkRecommendJob } from '../jobs/spark';
+import { positiveInt, wholeNumber } from './args';
+import { addSparkOptions, sparkSettings, type SparkCliOptions } from './spark-options';
 import { fail, say, withDatabase } from './run';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-new Command('recommend')
-  .description(
-    'Train the recommender on the interactions in Cassandra and write every user’s list with reasons',
-  )
-  .option('--size <n>', `recommendations per user (at most ${MAX_LIST_SIZE})`, wholeNumber(MAX_LIST_SIZE), 50)
-  .option(
-    '--user <id>',
-    'only this user (trains on everything, writes this user’s list and similar users)',
-    (v) => {
-      if (!UUID.test(v)) throw new InvalidArgumentError('must be a user id (UUID)');
-      return v.toLowerCase();
-    },
-  )
-  .option('--dry-run', 'print the lists with their reasons instead of writing anything')
-  .option('--resume', 'continue the latest unfinished run (finished phases and user chunks are skipped)')
-  .option('--concurrency <n>', 'writes in flight at once', wholeNumber(1024), 32)
-  .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt, 250)
-  .option('--no-progress', 'no progress bars')
-  .option('--no-workers', 'run the validation search on the main thread instead of a worker thread')
-  .addOption(
-    new Option('--engine <engine>', 'single-machine (this process) or spark (Apache Spark + ALS)')
-      .choices(['single-machine', 'spark'])
-      .default('single-machine'),
-  )
-  .option('--master <url>', `spark: the Spark master (local[N], spark://host:7077, yarn)`, DEFAULT_MASTER)
-  .option('--conf <key=value>', 'spark: a Spark / connector setting (repeatable)', collect, [])
-  .option('--als-rank <n>', 'spark: ALS rank (latent factors, at most 32)', wholeNumber(32))
-  .option('--als-iterations <n>', 'spark: ALS iterations', wholeNumber(100))
-  .option('--als-reg <x>', 'spark: ALS regularisation', positiveNumber)
-  .option('--als-alpha <x>', 'spark: ALS implicit-feedback confidence scale', positiveNumber)
-  .option('--pop-weight <x>', 'spark: weight of popularity in the blend (0–1)', share)
+addSparkOptions(
+  new Command('recommend')
+    .description(
+      'Train the recommender on the interactions in Cassandra and write every user’s list with reasons',
+    )
+    .option(
+      '--size <n>',
+      `recommendations per user (at most ${MAX_LIST_SIZE})`,
+      wholeNumber(MAX_LIST_SIZE),
+      50,
+    )
+    .option(
+      '--user <id>',
+      'only this user (trains on everything, writes this user’s list and similar users)',
+      (v) => {
+        if (!UUID.test(v)) throw new InvalidArgumentError('must be a user id (UUID)');
+        return v.toLowerCase();
+      },
+    )
+    .option('--dry-run', 'print the lists with their reasons instead of writing anything')
+    .option('--resume', 'continue the latest unfinished run (finished phases and user chunks are skipped)')
+    .option('--concurrency <n>', 'writes in flight at once', wholeNumber(1024), 32)
+    .option('--chunk-users <n>', 'users per checkpointed chunk of a new run', positiveInt, 250)
+    .option('--no-progress', 'no progress bars')
+    .option('--no-workers', 'run the validation search on the main thread instead of a worker thread'),
+  'single-machine (this process) or spark (Apache Spark + ALS)',
+)
   .action(
-    async (opts: {
-      engine: 'single-machine' | 'spark';
-      master: string;
-      conf: string[];
-      alsRank?: number;
-      alsIterations?: number;
-      alsReg?: number;
-      alsAlpha?: number;
-      popWeight?: number;
-      size: number;
-      user?: string;
-      dryRun?: boolean;
-      resume?: boolean;
-      concurrency: number;
-      chunkUsers: number;
-      progress: boolean;
-      workers: boolean;
-    }) => {
+    async (
+      opts: SparkCliOptions & {
+        size: number;
+        user?: string;
+        dryRun?: boolean;
+        resume?: boolean;
+        concurrency: number;
+        chunkUsers: number;
+        progress: boolean;
+        workers: boolean;
+      },
+    ) => {
       if (opts.resume && (opts.dryRun || opts.user)) {
         say('error: --resume continues a whole run; it cannot be combined with --dry-run or --user');
         process.exit(1);
@@ -81,15 +70,7 @@ new Command('recommend')
           say(`[recommend] keyspace ${config.cassandra.keyspace} · engine spark`);
           const summary = await runSparkRecommendJob(repos, config.cassandra, contactPoints, {
             listSize: opts.size,
-            master: opts.master,
-            conf: opts.conf,
-            als: {
-              rank: opts.alsRank,
-              iterations: opts.alsIterations,
-              reg: opts.alsReg,
-              alpha: opts.alsAlpha,
-              popWeight: opts.popWeight,
-            },
+            ...sparkSettings(opts),
             log: say,
           });
           say(formatSummary(summary));
