@@ -11,39 +11,19 @@
  * Input (BENCH_INPUT_FILE): { keyspace, users, query, pick, table?, concurrency, warmupSec, durationSec }
  */
 import { createClient } from '../src/cassandra/client';
-import { createLogger } from '../src/logger';
-import { createRepositories } from '../src/repositories';
-import { createServer } from '../src/server';
 import { BENCH_CONTACT_POINT } from './lib/cassandra';
 import { benchConfig } from './lib/env';
-import { RecordingTracker, type Recorded } from './lib/recorder';
+import { recordingServer, type RawLoopInput, type Recorded } from './lib/recorder';
 import { viewerOf } from './lib/operations';
 import { readInput } from './lib/input';
 import { summarize } from './lib/stats';
 
-interface Input {
-  keyspace: string;
-  users: string[];
-  query: string;
-  pick: 'shelf' | 'all';
-  table?: string;
-  concurrency: number;
-  warmupSec: number;
-  durationSec: number;
-}
+type Input = RawLoopInput & { warmupSec: number; durationSec: number };
 
 const input = readInput<Input>();
 
 async function record(): Promise<Recorded[][]> {
-  const config = benchConfig(input.keyspace);
-  const rec = new RecordingTracker();
-  const client = createClient(config.cassandra, [BENCH_CONTACT_POINT], { counter: rec as never });
-  await client.connect();
-  const server = await createServer({
-    config,
-    repos: createRepositories(client, config),
-    log: createLogger('silent'),
-  });
+  const { rec, server, stop } = await recordingServer(input.keyspace);
   const out: Recorded[][] = [];
   for (const id of input.users) {
     rec.recording = true;
@@ -60,8 +40,7 @@ async function record(): Promise<Recorded[][]> {
     if (stmts.length === 0) throw new Error(`no statement recorded for ${id}`);
     out.push(stmts);
   }
-  await server.stop();
-  await client.shutdown();
+  await stop();
   return out;
 }
 

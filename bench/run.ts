@@ -28,6 +28,7 @@ import {
   type Child,
 } from './lib/proc';
 import { buildForBench } from './lib/build';
+import type { RawLoopInput } from './lib/recorder';
 import { median } from './lib/stats';
 import { ensureDataset } from './seed';
 import { runP3 } from './scenarios/p3-statements';
@@ -159,14 +160,7 @@ async function load(
   return r;
 }
 
-async function rawLoop(input: {
-  keyspace: string;
-  users: string[];
-  query: string;
-  pick: 'shelf' | 'all';
-  table?: string;
-  concurrency: number;
-}): Promise<LoadResult> {
+async function rawLoop(input: RawLoopInput): Promise<LoadResult> {
   return (await runChild('raw.ts', {
     cpu: SERVER_CPU,
     input: { ...input, warmupSec: WARMUP, durationSec: DURATION },

@@ -1,5 +1,11 @@
 /** A driver request tracker that records every statement (text, parameters, whether prepared) while switched on. */
 import { tracker } from 'cassandra-driver';
+import { createClient } from '../../src/cassandra/client';
+import { createLogger } from '../../src/logger';
+import { createRepositories } from '../../src/repositories';
+import { createServer } from '../../src/server';
+import { BENCH_CONTACT_POINT } from './cassandra';
+import { benchConfig } from './env';
 
 const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker })
   .RequestTracker;
@@ -53,4 +59,40 @@ export function partitionOf(s: Recorded): string {
   const table =
     /\bFROM\s+(\w+)/i.exec(s.query)?.[1] ?? /\b(?:INTO|UPDATE)\s+(\w+)/i.exec(s.query)?.[1] ?? '?';
   return `${table}:${String(s.params[0]).toLowerCase()}`;
+}
+
+/** What the raw-driver reference (bench/raw.ts) replays: the statements an operation issued for these users. */
+export interface RawLoopInput {
+  keyspace: string;
+  users: string[];
+  query: string;
+  /** "shelf": only the statements on `table`; "all": every statement of the operation at once. */
+  pick: 'shelf' | 'all';
+  table?: string;
+  concurrency: number;
+}
+
+/**
+ * The project's server on the bench node, its driver client carrying a RecordingTracker — how P3 counts statements
+ * and how the raw reference learns the exact statements to replay.
+ */
+export async function recordingServer(keyspace: string) {
+  const config = benchConfig(keyspace);
+  const rec = new RecordingTracker();
+  const client = createClient(config.cassandra, [BENCH_CONTACT_POINT], { counter: rec as never });
+  await client.connect();
+  const server = await createServer({
+    config,
+    repos: createRepositories(client, config),
+    client,
+    log: createLogger('silent'),
+  });
+  return {
+    rec,
+    server,
+    async stop() {
+      await server.stop();
+      await client.shutdown();
+    },
+  };
 }

@@ -3,15 +3,9 @@
  * partitions it needs (derived independently from the user's genres and the response): equal sets, one statement per
  * partition, every statement prepared.
  */
-import { createClient } from '../../src/cassandra/client';
-import { createLogger } from '../../src/logger';
-import { createRepositories } from '../../src/repositories';
-import { createServer } from '../../src/server';
-import { BENCH_CONTACT_POINT } from '../lib/cassandra';
 import type { DatasetInfo } from '../lib/dataset';
-import { benchConfig } from '../lib/env';
 import { body, HOME_SCREEN, RECENTLY_WATCHED, tokens } from '../lib/operations';
-import { partitionOf, RecordingTracker } from '../lib/recorder';
+import { partitionOf, recordingServer } from '../lib/recorder';
 
 export interface P3Result {
   operation: string;
@@ -28,16 +22,7 @@ interface HomeData {
 }
 
 export async function runP3(ds: DatasetInfo, users = 20): Promise<P3Result[]> {
-  const config = benchConfig(ds.keyspace);
-  const rec = new RecordingTracker();
-  const client = createClient(config.cassandra, [BENCH_CONTACT_POINT], { counter: rec as never });
-  await client.connect();
-  const server = await createServer({
-    config,
-    repos: createRepositories(client, config),
-    client,
-    log: createLogger('silent'),
-  });
+  const { rec, server, stop } = await recordingServer(ds.keyspace);
   const url = await server.listen(0, '127.0.0.1');
   const auth = await tokens(ds.sample.slice(0, users).map((u) => u.id));
   const post = async (query: string, id: string) => {
@@ -104,8 +89,7 @@ export async function runP3(ds: DatasetInfo, users = 20): Promise<P3Result[]> {
       out.push(r);
     }
   } finally {
-    await server.stop();
-    await client.shutdown();
+    await stop();
   }
   return out;
 }
