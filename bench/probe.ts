@@ -9,7 +9,6 @@ import { benchCassandra, REPO_ROOT } from './lib/cassandra';
 import { HOME_SCREEN, RECENTLY_WATCHED, requests, tokens } from './lib/operations';
 import { buildForBench } from './lib/build';
 import {
-  cpuMs,
   rssBytes,
   LOAD_CPU,
   placement,
@@ -74,25 +73,24 @@ async function main() {
     const { url } = await server.ready;
     const auth = await tokens(users);
     const reqs = requests(o.op === 'home' ? HOME_SCREEN : RECENTLY_WATCHED, users, auth);
-    const cpuBefore = cpuMs(server.pid);
     let maxRss = 0;
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssBytes(server.pid) ?? 0)), 250);
     const r = (await runChild('load.ts', {
       cpu: LOAD_CPU,
-      input: { url, requests: reqs, connections: o.c, warmupSec: o.warmup, durationSec: o.duration },
+      // The load process reads the server's CPU time at the start and end of the measured window (not the warm-up).
+      input: {
+        url,
+        requests: reqs,
+        connections: o.c,
+        warmupSec: o.warmup,
+        durationSec: o.duration,
+        serverPid: server.pid,
+      },
     })) as { count: number };
-    const cpuAfter = cpuMs(server.pid);
     clearInterval(sampler);
-    // Server CPU per request over warm-up and measurement (the warm-up's requests are not in r.count, so this is an
-    // upper bound): much steadier than requests/s on a shared machine.
-    const cpuPerRequestUs =
-      cpuBefore !== null && cpuAfter !== null && r.count
-        ? Math.round(((cpuAfter - cpuBefore) * 1000) / (r.count * (1 + o.warmup / o.duration)))
-        : null;
     console.log(
       JSON.stringify({
         ...r,
-        serverCpuPerRequestUs: cpuPerRequestUs,
         serverMaxRssMB: Math.round(maxRss / 2 ** 20),
       }),
     );

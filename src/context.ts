@@ -8,7 +8,9 @@ import type { Logger } from './logger';
 import type { Metrics } from './observability/metrics';
 import { resolveTuning, type Tuning } from './perf/tuning';
 import { prefetchingRepositories } from './graphql/prefetch';
-import type { Repositories } from './repositories';
+import { bindRepositories, type Repositories } from './repositories';
+import { countingClient } from './cassandra/session';
+import { newRequestScope, type RequestScope } from './observability/request-scope';
 
 /** Long-lived parts, built once at start-up and injected (tests build them around a test keyspace). */
 export interface AppDeps {
@@ -31,24 +33,33 @@ export interface Context extends AppDeps {
   loaders: Loaders;
   cursors: CursorCodec;
   requestId: string;
+  /** This request's id, operation and statement count (its log line); the HTTP handler's, or a fresh one. */
+  scope: RequestScope;
   viewer: Viewer;
   auth: AccessPolicy;
 }
 
-export function createContextFactory(deps: AppDeps): (requestId?: string, viewer?: Viewer) => Context {
+export type ContextFactory = (requestId?: string, viewer?: Viewer, scope?: RequestScope) => Context;
+
+export function createContextFactory(deps: AppDeps): ContextFactory {
   const cursors = new CursorCodec(deps.config.cursorSecret);
   const prefetch = resolveTuning(deps.tuning).prefetch;
-  return (requestId = crypto.randomUUID(), viewer = ANONYMOUS) => ({
-    ...deps,
-    // This request's view of the repositories: shelf reads `user(id)` started early are handed over (take-once).
-    ...(prefetch ? { repos: prefetchingRepositories(deps.repos) } : {}),
-    cursors,
-    requestId,
-    viewer,
-    auth: new AccessPolicy(viewer),
-    loaders: createLoaders(
-      deps.repos,
-      deps.metrics ? { onBatch: (loader, size) => deps.metrics!.batchSize.observe({ loader }, size) } : {},
-    ),
-  });
+  const onBatch = deps.metrics
+    ? { onBatch: (loader: keyof Loaders, size: number) => deps.metrics!.batchSize.observe({ loader }, size) }
+    : {};
+  return (requestId, viewer = ANONYMOUS, scope = newRequestScope(requestId ?? crypto.randomUUID())) => {
+    // The repositories over this request's counting view of the client: its statements are counted into its scope.
+    const repos = deps.client ? bindRepositories(deps.repos, countingClient(deps.client, scope)) : deps.repos;
+    return {
+      ...deps,
+      // Shelf reads `user(id)` started early are handed over (take-once): src/graphql/prefetch.ts.
+      repos: prefetch ? prefetchingRepositories(repos) : repos,
+      cursors,
+      requestId: scope.requestId,
+      scope,
+      viewer,
+      auth: new AccessPolicy(viewer),
+      loaders: createLoaders(repos, onBatch),
+    };
+  };
 }

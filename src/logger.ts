@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { currentScope } from './observability/request-scope';
 
 export type { Logger };
 
@@ -23,8 +22,9 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * The one logger factory: JSON lines (pino); `npm run dev` pipes them through pino-pretty. Every line written while a
- * request is handled carries its `requestId` (the id clients see in `extensions.requestId` and `x-request-id`).
+ * The one logger factory: JSON lines (pino); `npm run dev` pipes them through pino-pretty. Lines about a request carry
+ * its `requestId` (the id clients see in `extensions.requestId` and `x-request-id`): the request line itself, and the
+ * errors the GraphQL plugin and the HTTP handler log (src/http/operations.ts) — passed explicitly, not looked up.
  */
 export function createLogger(
   level: string,
@@ -35,10 +35,6 @@ export function createLogger(
     level,
     base: { service: 'personalization-subgraph', ...bindings },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin() {
-      const scope = currentScope();
-      return scope ? { requestId: scope.requestId } : {};
-    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

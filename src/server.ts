@@ -13,7 +13,7 @@ import { errors as driverErrors } from 'cassandra-driver';
 import { AuthenticationError, AuthUnavailableError, createAuthenticator, mintToken } from './auth/jwt';
 import { applyAccessPolicy, type Viewer } from './auth/policy';
 import { cachingAuthenticator } from './auth/token-cache';
-import { createContextFactory, type AppDeps, type Context } from './context';
+import { createContextFactory, type AppDeps, type Context, type ContextFactory } from './context';
 import { guardEntityRepresentations } from './graphql/entities-guard';
 import { instrumentCachePolicy, staticCachePolicyPlugin } from './graphql/cache-control';
 import { jitGateway } from './graphql/jit-executor';
@@ -21,7 +21,7 @@ import { limitParseOptions, limitValidationRules, maskSuggestionsPlugin } from '
 import { isJsonMediaType, readBody } from './http/body';
 import { Operations, sendJsonError } from './http/operations';
 import { drainHttpServer } from './http/shutdown';
-import { currentScope } from './observability/request-scope';
+import type { RequestScope } from './observability/request-scope';
 import { resolveTuning } from './perf/tuning';
 import { warmUpStatements } from './cassandra/warm-up';
 import { servePlayground } from './playground';
@@ -66,36 +66,59 @@ function isDriverUnavailable(err: unknown): boolean {
   );
 }
 
+/** The error a resolver or the driver actually threw, under graphql-js' wrapping. */
+function originalOf(error: unknown): unknown {
+  return error instanceof GraphQLError ? (error.originalError ?? error) : error;
+}
+
 /**
  * What a client sees of an error: its message and code for expected errors; for anything else a generic message
- * and the request id (the full error is logged under that id). Never a stack trace, CQL text or driver message.
+ * (the full error is logged by `logRequestErrors` under the request id, which the HTTP handler adds to every error).
+ * Never a stack trace, CQL text or driver message.
  */
-export function formatError(log: AppDeps['log']) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const originalCode = original instanceof GraphQLError ? original.extensions?.code : undefined;
-    const code = formatted.extensions?.code;
-    // A scalar's BAD_USER_INPUT raised while validating an inline literal keeps its code.
-    if (code === 'GRAPHQL_VALIDATION_FAILED' && originalCode === 'BAD_USER_INPUT') {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = originalOf(error);
+  const originalCode = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  const code = formatted.extensions?.code;
+  // A scalar's BAD_USER_INPUT raised while validating an inline literal keeps its code.
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && originalCode === 'BAD_USER_INPUT') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  }
+  if (isDriverUnavailable(original)) {
+    return {
+      message: 'The database is temporarily unavailable; retry shortly.',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    };
+  }
+  if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  }
+  return formatted;
+}
+
+/**
+ * The errors a request met that are not the client's doing, logged in full under the request's id (the id the
+ * client sees in `extensions.requestId`): the database being unavailable (warn) and anything unexpected (error).
+ */
+export function logRequestErrors(log: AppDeps['log']) {
+  return (errors: readonly GraphQLError[], scope: RequestScope): void => {
+    for (const error of errors) {
+      const original = originalOf(error);
+      const code = error.extensions?.code;
+      if (isDriverUnavailable(original)) {
+        log.warn({ requestId: scope.requestId, err: original, path: error.path }, 'database unavailable');
+      } else if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+        log.error(
+          { requestId: scope.requestId, err: original, path: error.path },
+          'unexpected error in resolver',
+        );
+      }
     }
-    if (isDriverUnavailable(original)) {
-      log.warn({ err: original, path: formatted.path }, 'database unavailable');
-      return {
-        message: 'The database is temporarily unavailable; retry shortly.',
-        path: formatted.path,
-        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
-      };
-    }
-    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-      log.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
-      return {
-        message: 'Internal server error',
-        path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      };
-    }
-    return formatted;
   };
 }
 
@@ -103,7 +126,7 @@ export interface AppServer {
   apollo: ApolloServer<Context>;
   http: http.Server;
   /** A request's context; anonymous unless a viewer is given (the HTTP handler passes the bearer token's). */
-  createContext: (requestId?: string, viewer?: Viewer) => Context;
+  createContext: ContextFactory;
   listen(port: number, host: string): Promise<string>;
   /**
    * Stops accepting, lets in-flight requests finish for up to `deadlineMs` (default SHUTDOWN_DEADLINE_MS), then cuts
@@ -129,8 +152,8 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM: it drains HTTP, then closes the driver and any Cassandra it started.
     stopOnTerminationSignals: false,
-    // Every error also carries the request id that is in the request's log line.
-    formatError: ops.formatError(formatError(deps.log)),
+    // The HTTP handler adds the request id (the one in the request's log line) to every error sent.
+    formatError,
     introspection: deps.config.introspectionEnabled,
     allowBatchedHttpRequests: false,
     parseOptions: limitParseOptions(deps.config.limits),
@@ -140,7 +163,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       ...(tuning.staticCacheControl
         ? [ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin()]
         : []),
-      ops.plugin(),
+      ops.plugin(logRequestErrors(deps.log)),
       ...(deps.config.introspectionEnabled ? [] : [maskSuggestionsPlugin()]),
     ],
   });
@@ -153,7 +176,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     : verifier;
   const playgroundConfig = async () => ({ headers: await developmentHeaders(deps.config) });
 
-  const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const handler = async (req: http.IncomingMessage, res: http.ServerResponse, scope: RequestScope) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (await ops.serve(req, res, url.pathname)) return; // /health, /ready, /metrics
     if (
@@ -177,6 +200,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       // The body was drained, so the client reads this answer; the connection is not reused.
       return sendError(
         res,
+        scope,
         413,
         `The request body is larger than ${deps.config.maxBodyBytes} bytes.`,
         'PAYLOAD_TOO_LARGE',
@@ -193,7 +217,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        return sendError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+        return sendError(res, scope, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
       }
     }
     const request: HTTPGraphQLRequest = {
@@ -202,9 +226,6 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       search: url.search,
       body,
     };
-    // ops.track opened the request's scope: its id (x-request-id when the client sent a sane one) is the one in the
-    // log line, the response header and every error.
-    const requestId = currentScope()?.requestId;
     // Who is asking (src/auth/jwt.ts): no token is anonymous; a token that is present but not valid is refused here,
     // for the whole request, with what is wrong with it. What each viewer may see is src/auth/policy.ts.
     let viewer: Viewer;
@@ -214,6 +235,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
       if (err instanceof AuthenticationError) {
         return sendJsonError(
           res,
+          scope,
           401,
           err.message,
           'UNAUTHENTICATED',
@@ -224,9 +246,10 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
         );
       }
       if (err instanceof AuthUnavailableError) {
-        deps.log.warn({ err: err.cause }, 'JWKS unavailable');
+        deps.log.warn({ requestId: scope.requestId, err: err.cause }, 'JWKS unavailable');
         return sendJsonError(
           res,
+          scope,
           503,
           err.message,
           'SERVICE_UNAVAILABLE',
@@ -239,15 +262,17 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     const response = await ops.withDeadline(
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => createContext(requestId, viewer),
+        // ops.track opened the request's scope: its id (x-request-id when the client sent a sane one) is the one in
+        // the log line, the response header and every error.
+        context: async () => createContext(scope.requestId, viewer, scope),
       }),
     );
-    if (response === null) return ops.sendDeadlineExceeded(res);
+    if (response === null) return ops.sendDeadlineExceeded(res, scope);
     if (res.headersSent) return;
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of response.headers) outHeaders[k] = v;
     if (response.body.kind === 'complete') {
-      return send(res, response.status ?? 200, outHeaders, response.body.string);
+      return send(res, response.status ?? 200, outHeaders, ops.stampErrors(response.body.string, scope));
     }
     res.writeHead(response.status ?? 200, outHeaders);
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -255,10 +280,10 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   };
 
   const server = http.createServer((req, res) => {
-    void ops.track(req, res, () =>
-      handler(req, res).catch((err) => {
-        deps.log.error({ err }, 'unhandled error in HTTP handler');
-        if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+    void ops.track(req, res, (scope) =>
+      handler(req, res, scope).catch((err) => {
+        deps.log.error({ requestId: scope.requestId, err }, 'unhandled error in HTTP handler');
+        if (!res.headersSent) sendError(res, scope, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
         else res.end();
       }),
     );
@@ -300,19 +325,21 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string) {
   if (res.headersSent) return; // already answered (the request deadline)
-  res.writeHead(status, headers);
+  // A known length: one write, no chunked framing.
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
 
 /** A GraphQL-shaped error (with the request id) for failures outside GraphQL execution. */
 function sendError(
   res: http.ServerResponse,
+  scope: RequestScope,
   status: number,
   message: string,
   code: string,
   headers: Record<string, string> = {},
 ) {
-  sendJsonError(res, status, message, code, {}, headers);
+  sendJsonError(res, scope, status, message, code, {}, headers);
 }
 
 /**

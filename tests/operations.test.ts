@@ -160,6 +160,20 @@ describe('request logs and request ids', () => {
     expect(typeof line[0].durationMs).toBe('number');
   });
 
+  it('when a mutation is handled, then its log line counts the statements its writes issued', async () => {
+    let res!: Response;
+    const statements = await app.countStatements(async () => {
+      ({ res } = await post({
+        query: `mutation LoggedWrite { updatePreferences(userId: "${LENA}", preferredLanguage: "en") { user { id } } }`,
+      }));
+    });
+    const line = logged().filter(
+      (l) => l.msg === 'request' && l.requestId === res.headers.get('x-request-id'),
+    );
+    expect(statements).toBeGreaterThan(1);
+    expect(line[0]).toMatchObject({ operationName: 'LoggedWrite', status: 200, statements });
+  });
+
   it('when the client sends an x-request-id, then the same id is in the response header, every error and the log line', async () => {
     const { res, body } = await post(
       { query: '{ user(id: "1234") { name } }' },
@@ -196,6 +210,43 @@ describe('request logs and request ids', () => {
     const all = lines.join('\n');
     expect(all).not.toMatch(/@example\.(com|org)/);
     expect(all).not.toContain('secret-token-value');
+  });
+
+  it('when a resolver fails unexpectedly, then the full error is logged under the request id the client got', async () => {
+    const out: string[] = [];
+    const repos = createRepositories(app.client, app.config);
+    const failing = {
+      ...repos,
+      users: Object.assign(Object.create(repos.users) as object, {
+        getById: () => Promise.reject(new Error('disk on fire (internal detail)')),
+      }),
+    };
+    const server: AppServer = await createServer({
+      config: app.config,
+      repos: failing as never,
+      client: app.client,
+      log: createLogger('info', {}, { write: (s: string) => void out.push(s) }),
+    });
+    try {
+      const url = await server.listen(0, '127.0.0.1');
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await app.authHeader()) },
+        body: JSON.stringify({ query: `{ user(id: "${LENA}") { name } }` }),
+      });
+      const body = (await res.json()) as GraphQLResponse;
+      const requestId = res.headers.get('x-request-id');
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      });
+      const logs = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const errorLine = logs.find((l) => l.msg === 'unexpected error in resolver');
+      expect(errorLine).toMatchObject({ requestId, err: { message: 'disk on fire (internal detail)' } });
+      expect(logs.find((l) => l.msg === 'request')).toMatchObject({ requestId, statementErrors: 0 });
+    } finally {
+      await server.stop();
+    }
   });
 
   it('when a logger is given an e-mail or authorization field, then it is redacted', () => {

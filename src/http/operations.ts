@@ -2,20 +2,14 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Client } from 'cassandra-driver';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Config } from '../config';
 import { CQL_DIR } from '../cassandra/connect';
 import { latestAppliedVersion, readMigrations } from '../cassandra/migrations';
 import type { Logger } from '../logger';
 import { instrumentClient } from '../observability/cql';
 import { Metrics } from '../observability/metrics';
-import {
-  currentScope,
-  elapsedSeconds,
-  newRequestScope,
-  requestScope,
-  type RequestScope,
-} from '../observability/request-scope';
+import { elapsedSeconds, newRequestScope, type RequestScope } from '../observability/request-scope';
 
 /** A client-supplied `x-request-id` is kept when it looks like an id (so a gateway's id follows the request). */
 const REQUEST_ID = /^[\w-]{1,64}$/;
@@ -68,10 +62,14 @@ export class Operations {
   }
 
   /**
-   * Runs one HTTP request inside its own scope: assigns the request id (echoed as `x-request-id`), counts it, and
-   * writes one JSON log line when the response is done.
+   * Opens one HTTP request's scope and hands it to `handle`: assigns the request id (echoed as `x-request-id`),
+   * counts the request, and writes one JSON log line when the response is done.
    */
-  track(req: http.IncomingMessage, res: http.ServerResponse, handle: () => Promise<void>): Promise<void> {
+  track(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    handle: (scope: RequestScope) => Promise<void>,
+  ): Promise<void> {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : crypto.randomUUID();
     const scope = newRequestScope(requestId);
@@ -97,7 +95,7 @@ export class Operations {
     };
     res.once('finish', finish);
     res.once('close', finish);
-    return requestScope.run(scope, handle);
+    return handle(scope);
   }
 
   private logAndCount(
@@ -132,34 +130,42 @@ export class Operations {
     else this.deps.log.debug(line, 'request');
   }
 
-  /** Apollo plugin: records the resolved operation in the request scope. */
-  plugin(): ApolloServerPlugin {
+  /**
+   * Apollo plugin: records the resolved operation in the request's scope and hands every error the request met to
+   * `onErrors` with the scope (the errors are logged under the request's id there).
+   */
+  plugin(
+    onErrors?: (errors: readonly GraphQLError[], scope: RequestScope) => void,
+  ): ApolloServerPlugin<{ scope: RequestScope }> {
     return {
       async requestDidStart() {
         return {
-          async didResolveOperation({ operationName, operation }) {
-            const scope = currentScope();
-            if (scope) {
-              scope.operationName = operationName ?? null;
-              scope.operationType = operation?.operation ?? null;
-            }
+          async didResolveOperation({ operationName, operation, contextValue }) {
+            contextValue.scope.operationName = operationName ?? null;
+            contextValue.scope.operationType = operation?.operation ?? null;
+          },
+          async didEncounterErrors({ errors, contextValue }) {
+            onErrors?.(errors, contextValue.scope);
           },
         };
       },
     };
   }
 
-  /** Wraps formatError: every error gets the request id (the one in the log line) and is counted by code. */
-  formatError(
-    inner: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
-  ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
-    return (formatted, error) => {
-      const out = inner(formatted, error);
-      return {
-        ...out,
-        extensions: errorExtensions(String(out.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), out.extensions),
-      };
-    };
+  /**
+   * A GraphQL response body as the client gets it: every error carries the request id (the one in the log line and
+   * `x-request-id`), and the codes are recorded for the log line and the error metric. Apollo writes `errors` first,
+   * so a body without errors is returned untouched, unparsed.
+   */
+  stampErrors(body: string, scope: RequestScope): string {
+    if (!body.startsWith('{"errors":')) return body;
+    const parsed = JSON.parse(body) as { errors?: GraphQLFormattedError[] };
+    if (!Array.isArray(parsed.errors)) return body;
+    parsed.errors = parsed.errors.map((e) => ({
+      ...e,
+      extensions: errorExtensions(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), scope, e.extensions),
+    }));
+    return JSON.stringify(parsed) + (body.endsWith('\n') ? '\n' : '');
   }
 
   /**
@@ -179,11 +185,15 @@ export class Operations {
   }
 
   /** The answer to a request that ran past the deadline: a retryable SERVICE_UNAVAILABLE, never a hang. */
-  sendDeadlineExceeded(res: http.ServerResponse): void {
+  sendDeadlineExceeded(res: http.ServerResponse, scope: RequestScope): void {
     this.metrics.deadlineExceeded.inc();
-    this.deps.log.warn({ deadlineMs: this.deps.config.requestDeadlineMs }, 'request deadline exceeded');
+    this.deps.log.warn(
+      { requestId: scope.requestId, deadlineMs: this.deps.config.requestDeadlineMs },
+      'request deadline exceeded',
+    );
     sendJsonError(
       res,
+      scope,
       503,
       'The request took too long; the database may be temporarily unavailable. Retry shortly.',
       'SERVICE_UNAVAILABLE',
@@ -245,8 +255,11 @@ export class Operations {
 }
 
 /** `extensions` for an error sent to the client: its code, the request id, and the code recorded for metrics. */
-export function errorExtensions(code: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const scope = currentScope();
+export function errorExtensions(
+  code: string,
+  scope: RequestScope | undefined,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   scope?.errorCodes.push(code);
   return { ...extra, code, ...(scope ? { requestId: scope.requestId } : {}) };
 }
@@ -265,11 +278,12 @@ export function sendJson(
 /** A GraphQL-shaped error answer for failures before (or instead of) GraphQL execution. */
 export function sendJsonError(
   res: http.ServerResponse,
+  scope: RequestScope | undefined,
   status: number,
   message: string,
   code: string,
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ) {
-  sendJson(res, status, { errors: [{ message, extensions: errorExtensions(code, extra) }] }, headers);
+  sendJson(res, status, { errors: [{ message, extensions: errorExtensions(code, scope, extra) }] }, headers);
 }

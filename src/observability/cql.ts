@@ -1,21 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from 'cassandra-driver';
 import type { Metrics } from './metrics';
-import { currentScope } from './request-scope';
 
 const INSTRUMENTED = Symbol.for('personalization-subgraph.cql-instrumented');
 
 type Instrumented = Client & { [INSTRUMENTED]?: { metrics: Metrics | null } };
 
 /**
- * Counts every statement the service's code issues through `client.execute` / `client.batch`:
- * - into the current request's scope (so the request's log line carries its statement count), and
- * - into Prometheus (`cql_statements_total{kind,outcome}`, `cql_statement_duration_seconds`).
+ * Counts every statement the service's code issues through `client.execute` / `client.batch` into Prometheus
+ * (`cql_statements_total{kind,outcome}`, `cql_statement_duration_seconds`); a request's own count is kept by its
+ * view of the client (src/cassandra/session.ts).
  *
- * Why at the call site and not in the driver's request tracker: the tracker is called from the socket's callbacks,
- * outside the request's async context (AsyncLocalStorage would attribute statements to whichever request opened the
- * connection), and once per execution attempt. Here the request is known, and a statement counts once however
- * often the driver retried or speculatively executed it. The driver's own per-attempt events (errors by kind,
+ * Why at the call site and not in the driver's request tracker: the tracker is called once per execution attempt;
+ * here a statement counts once however often the driver retried or speculatively executed it. The driver's own per-attempt events (errors by kind,
  * retries, speculative executions) feed the `cql_driver_*` metrics from `client.metrics`.
  *
  * Idempotent: instrumenting a client twice only swaps the metrics it reports to.
@@ -33,13 +30,8 @@ export function instrumentClient(client: Client, metrics: Metrics | null): void 
     function (this: Client, ...args: A): Promise<R> {
       // The callback style is not used by the service; leave it untouched.
       if (typeof args[args.length - 1] === 'function') return fn.apply(this, args);
-      const scope = currentScope();
       const started = process.hrtime.bigint();
       const done = (outcome: 'ok' | 'error') => {
-        if (scope) {
-          scope.statements += 1;
-          if (outcome === 'error') scope.statementErrors += 1;
-        }
         state.metrics?.cqlStatements.inc({ kind, outcome });
         state.metrics?.cqlDuration.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
       };

@@ -1,9 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
- * What the service knows about the request being handled, wherever it is in the call stack: the HTTP handler opens
- * the scope, the GraphQL plugin fills in the operation, the instrumented Cassandra client counts statements into it,
- * the logger stamps `requestId` on every line and error formatting adds it to every error.
+ * What the service knows about the request being handled. The HTTP handler opens the scope and hands it on
+ * explicitly: into the GraphQL context (`ctx.scope`), where the Apollo plugin fills in the operation and logs errors
+ * under its id, and into the request's counting view of the Cassandra client (src/cassandra/session.ts), which
+ * counts the statements the request's resolvers issue. The HTTP handler adds its id to every error sent.
+ *
+ * Deliberately not an AsyncLocalStorage: on Node 20 an active AsyncLocalStorage runs a promise hook for every promise
+ * the process creates — the driver, DataLoader and graphql-jit create thousands per home screen — and measured
+ * (bench/inprocess.ts, interleaved) that cost ≈ 20 % of the server's CPU per home screen.
  *
  * Authentication adds the viewer here (e.g. `viewerId`) — never an e-mail or a token: the scope ends up in logs.
  */
@@ -23,8 +26,6 @@ export interface RequestScope {
   errorCodes: string[];
 }
 
-export const requestScope = new AsyncLocalStorage<RequestScope>();
-
 export function newRequestScope(requestId: string): RequestScope {
   return {
     requestId,
@@ -35,10 +36,6 @@ export function newRequestScope(requestId: string): RequestScope {
     statementErrors: 0,
     errorCodes: [],
   };
-}
-
-export function currentScope(): RequestScope | undefined {
-  return requestScope.getStore();
 }
 
 /** Seconds since the scope opened. */

@@ -1,9 +1,10 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import type { Content, ContentType, TopPick } from '../domain/models';
 import { ALL_SCOPE } from '../domain/leaderboards';
 import { writeSiblings } from '../cassandra/sibling-writes';
 import { micros } from './history';
 import { numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 const COLUMNS =
   'content_id, title, content_type, genre, release_year, rating_avg, rating_count, tags, external_id';
@@ -44,9 +45,7 @@ function toContent(r: types.Row): Content {
 }
 
 /** The catalog family: content, content_by_external_id, ratings_by_content, top_picks_by_scope. */
-export class CatalogRepository {
-  constructor(private readonly client: Client) {}
-
+export class CatalogRepository extends Repository {
   /** One single-partition read; the content DataLoader issues these in parallel, never a multi-partition IN. */
   async getById(id: string): Promise<Content | null> {
     const rs = await this.client.execute(

@@ -1,5 +1,6 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import { str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 /**
  * Whole-table scans of the tables that copy a title, for the drift report and the title repair. A scan walks the
@@ -102,9 +103,7 @@ export interface UnfinishedRename {
   jobId: string;
 }
 
-export class CopiesRepository {
-  constructor(private readonly client: Client) {}
-
+export class CopiesRepository extends Repository {
   /** Every copy of a title in one token slice of one table (paged range read). */
   async scan(table: CopyTable, slice: TokenSlice, pageSize = 1000): Promise<TitleCopy[]> {
     const s = SCANS[table];

@@ -1,6 +1,7 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import { historyShard } from '../domain/ids';
 import { IDEMPOTENT_WRITE, READ, setToArray, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 /**
  * Erasure of a user (deleteUser). Where each table's rows of a user are found, in the order they are deleted:
@@ -46,9 +47,7 @@ export interface ErasureJob {
 /** Statements per logged batch when deleting many rows of many partitions (keeps batches far below the size limit). */
 const BATCH_CHUNK = 40;
 
-export class ErasureRepository {
-  constructor(private readonly client: Client) {}
-
+export class ErasureRepository extends Repository {
   async job(userId: string): Promise<ErasureJob | null> {
     const rs = await this.client.execute(
       'SELECT email, email_claims, external_id, started_at FROM user_erasures WHERE user_id = ?',

@@ -3,6 +3,7 @@ import type { ContinueWatchingEntry, WatchEvent } from '../domain/models';
 import { historyShard } from '../domain/ids';
 import { writeSiblings } from '../cassandra/sibling-writes';
 import { IDEMPOTENT_WRITE, numOrNull, READ, str, uuid, uuidOrNull, uuidStr } from './rows';
+import { Repository } from './repository';
 
 export interface HistoryPosition {
   watchedAt: Date;
@@ -54,11 +55,13 @@ export function micros(date: Date): types.Long {
 }
 
 /** The history family: watch_history, continue_watching, history_by_content, interactions_by_user. */
-export class HistoryRepository {
+export class HistoryRepository extends Repository {
   constructor(
-    private readonly client: Client,
+    client: Client,
     private readonly finishedPct: number,
-  ) {}
+  ) {
+    super(client);
+  }
 
   /**
    * One page of a user's history, newest first: one partition read that seeks past the last row the client saw

@@ -9,6 +9,7 @@ import { RecommendationsRepository } from './recommendations';
 import { RecommenderModelRepository } from './recommender-model';
 import { TrainingDataRepository } from './training-data';
 import { UsersRepository } from './users';
+import { Repository } from './repository';
 
 export interface Repositories {
   users: UsersRepository;
@@ -46,4 +47,16 @@ export function createRepositories(
     recommenderModel: new RecommenderModelRepository(client),
     trainingData: new TrainingDataRepository(client),
   };
+}
+
+/**
+ * The same repositories over another client (a request's counting view of the shared one). Anything that is not a
+ * `Repository` (in-memory stand-ins of tests and the benchmark) is kept as it is.
+ */
+export function bindRepositories(repos: Repositories, client: Client): Repositories {
+  const out: Record<string, unknown> = {};
+  for (const [name, repo] of Object.entries(repos)) {
+    out[name] = repo instanceof Repository ? repo.withClient(client) : repo;
+  }
+  return out as unknown as Repositories;
 }

@@ -1,5 +1,6 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import { IDEMPOTENT_WRITE, numOrNull, READ, str, uuid, uuidOrNull, uuidStr } from './rows';
+import { Repository } from './repository';
 
 export type RenamePhase = 'history' | 'recommendations' | 'leaderboards' | 'done';
 export type RenameStatus = 'running' | 'done' | 'superseded';
@@ -40,9 +41,7 @@ function toJob(r: types.Row): RenameJob {
 }
 
 /** content_copy_jobs: rename jobs, newest first per title (see cql/007). */
-export class CopyJobsRepository {
-  constructor(private readonly client: Client) {}
-
+export class CopyJobsRepository extends Repository {
   /**
    * Starts a rename: the new title in `content` and the job that will carry it to every copy, in one logged batch
    * with one timestamp — either both exist or neither, so a title is never changed without a job that finishes

@@ -1,5 +1,6 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import { numOrNull, setToArray, uuid } from './rows';
+import { Repository } from './repository';
 
 /**
  * ratings_by_content: each user's current rating of a title (regular rows) and the title's exact aggregate (static
@@ -46,9 +47,7 @@ const CAS = { prepare: true, isIdempotent: false } as const;
 
 const long = (n: number) => types.Long.fromNumber(n);
 
-export class RatingsRepository {
-  constructor(private readonly client: Client) {}
-
+export class RatingsRepository extends Repository {
   /** The aggregate (static columns): one SERIAL single-partition read. */
   async aggregate(contentId: string): Promise<RatingAggregate> {
     const rs = await this.client.execute(

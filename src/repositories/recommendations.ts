@@ -1,7 +1,8 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import type { Reason, ReasonKind, Recommendation } from '../domain/models';
 import { micros } from './history';
 import { IDEMPOTENT_WRITE, READ, str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 export interface NewRecommendation {
   contentId: string;
@@ -26,9 +27,7 @@ export interface SimilarUser {
 }
 
 /** The recommendations family: recommendations and recommendations_by_content (+ similar_users and its reverse index). */
-export class RecommendationsRepository {
-  constructor(private readonly client: Client) {}
-
+export class RecommendationsRepository extends Repository {
   /** One page of a user's list in rank order: one partition read seeking past the last rank seen. */
   async forYou(
     userId: string,

@@ -1,8 +1,9 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import type { Content, ContentType } from '../domain/models';
 import type { BlendWeights, Neighbor } from '../recommender/types';
 import { micros } from './history';
 import { IDEMPOTENT_WRITE, numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 /** The model name the batch job publishes and refreshRecommendations reads. */
 export const DEFAULT_MODEL = 'default';
@@ -76,9 +77,7 @@ function toContent(r: types.Row): Content {
  * The embedding lives on the content row because the SAI vector index must be on the table whose rows it returns;
  * it is written and read only here, so catalog reads never carry 32 floats they do not need.
  */
-export class RecommenderModelRepository {
-  constructor(private readonly client: Client) {}
-
+export class RecommenderModelRepository extends Repository {
   // ---------------------------------------------------------------- content_neighbors
 
   /**

@@ -1,7 +1,8 @@
-import type { Client, types } from 'cassandra-driver';
+import type { types } from 'cassandra-driver';
 import { scanTable } from '../cassandra/token-scan';
 import type { InteractionRow, ItemMeta, UserMeta } from '../recommender/types';
 import { numOrNull, READ, setToArray, str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 /** Options of a whole-table read (see src/cassandra/token-scan.ts). */
 export interface ScanOptions {
@@ -49,9 +50,7 @@ function toInteraction(r: types.Row): InteractionRow {
  * partition key", because a batch job must see every partition; never used on a request path), plus the one
  * partition read of a user's interactions that the online refresh needs.
  */
-export class TrainingDataRepository {
-  constructor(private readonly client: Client) {}
-
+export class TrainingDataRepository extends Repository {
   /** Every interaction row of every user. */
   scanInteractions(opts: ScanOptions = {}): Promise<InteractionRow[]> {
     return scanTable(this.client, {

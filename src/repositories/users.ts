@@ -1,7 +1,8 @@
-import { types, type Client } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import type { User } from '../domain/models';
 import { micros } from './history';
 import { dateStr, IDEMPOTENT_WRITE, READ, setToArray, str, uuid, uuidStr } from './rows';
+import { Repository } from './repository';
 
 const COLUMNS = 'user_id, name, email, signup_date, preferred_genres, preferred_language, external_id';
 
@@ -28,9 +29,7 @@ export interface NewUser {
 }
 
 /** The `users` family: users, users_by_email, users_by_external_id. */
-export class UsersRepository {
-  constructor(private readonly client: Client) {}
-
+export class UsersRepository extends Repository {
   async getById(id: string): Promise<User | null> {
     const rs = await this.client.execute(`SELECT ${COLUMNS} FROM users WHERE user_id = ?`, [uuid(id)], READ);
     const row = rs.first();

@@ -50,12 +50,15 @@ function isUnknownCasOutcome(err: unknown): boolean {
  * batch carrying the version's timestamp; see CatalogRepository.publishRatingAggregate.
  */
 export class RatingService {
-  private readonly mutex = new KeyedMutex();
+  private readonly mutex: KeyedMutex;
 
+  /** `mutex`: shared by every request of the process (src/services/writes.ts), one compare-and-set per title. */
   constructor(
     private readonly repos: Repositories,
-    private readonly opts: { maxAttempts?: number } = {},
-  ) {}
+    private readonly opts: { maxAttempts?: number; mutex?: KeyedMutex } = {},
+  ) {
+    this.mutex = opts.mutex ?? new KeyedMutex();
+  }
 
   /** Sets (rating 1–5) or removes (null) a user's rating of a title. `genre` is the title's current genre. */
   change(contentId: string, genre: string, userId: string, rating: number | null): Promise<RatingOutcome> {

@@ -11,6 +11,7 @@ import {
 } from '../recommender';
 import { popularityFromScores } from '../recommender/popularity';
 import type { Repositories } from '../repositories';
+import { Repository } from '../repositories/repository';
 import type { PublishedModel } from '../repositories/recommender-model';
 import { isLiveUser } from './erase';
 
@@ -169,16 +170,18 @@ export class RecommendationRefresher {
 
 /**
  * One refresher (one set of caches) per process / per test app, shared by all requests: keyed by the shared model
- * repository, because a request's `repos` is its own view of the shared repositories (graphql/prefetch.ts) while
- * `recommenderModel` is the same object in every view.
+ * repository — a request's `repos` is its own view of the shared repositories (bound to its counting client,
+ * src/context.ts), whose `origin` is the process-wide instance.
  */
 const instances = new WeakMap<object, RecommendationRefresher>();
 
 function refresherFor(repos: Repositories): RecommendationRefresher {
-  let r = instances.get(repos.recommenderModel);
+  const model = repos.recommenderModel;
+  const key = model instanceof Repository ? model.origin : model;
+  let r = instances.get(key);
   if (!r) {
     r = new RecommendationRefresher();
-    instances.set(repos.recommenderModel, r);
+    instances.set(key, r);
   }
   return r;
 }
@@ -194,13 +197,14 @@ export function refreshRecommendations(repos: Repositories, userId: string): Pro
  * never fails the mutation.
  */
 export async function refreshAfterWatch(
-  deps: { repos: Repositories; log: { warn(obj: object, msg: string): void } },
+  deps: { repos: Repositories; log: { warn(obj: object, msg: string): void }; requestId?: string },
   userId: string,
 ): Promise<void> {
   try {
     await refreshRecommendations(deps.repos, userId);
   } catch (err) {
     const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
-    if (code !== 'FAILED_PRECONDITION') deps.log.warn({ err, userId }, 'refresh on watch failed');
+    if (code !== 'FAILED_PRECONDITION')
+      deps.log.warn({ requestId: deps.requestId, err, userId }, 'refresh on watch failed');
   }
 }

@@ -8,6 +8,7 @@ import type { Repositories } from '../repositories';
 import { nowMicros } from './clock';
 import { EraseService, isLiveUser, type StrayWrite } from './erase';
 import { KeyedMutex } from './keyed-mutex';
+import { Repository } from '../repositories/repository';
 import { RatingService } from './ratings';
 import { RenameService, type RenameOptions } from './rename';
 
@@ -59,16 +60,18 @@ export class WriteServices {
   readonly ratings: RatingService;
   readonly renames: RenameService;
   readonly erasure: EraseService;
-  private readonly emailMutex = new KeyedMutex();
+  private readonly emailMutex: KeyedMutex;
   private readonly finishedPct: number;
 
   constructor(
     private readonly repos: Repositories,
     config: Pick<Config, 'continueWatchingFinishedPct'>,
     private readonly hooks: WriteHooks = {},
+    locks: WriteLocks = newWriteLocks(),
   ) {
     this.finishedPct = config.continueWatchingFinishedPct;
-    this.ratings = new RatingService(repos);
+    this.emailMutex = locks.email;
+    this.ratings = new RatingService(repos, { mutex: locks.rating });
     this.renames = new RenameService(repos, this.ratings, hooks.rename);
     this.erasure = new EraseService(repos, this.ratings, (name) => this.step(name));
   }
@@ -480,17 +483,30 @@ export class WriteServices {
   }
 }
 
-/** One WriteServices per Repositories object (per process / per test app): the rating mutex must be shared. */
-const instances = new WeakMap<Repositories, WriteServices>();
+/** The per-key mutexes every request of a process must share: one e-mail change per user, one rating CAS per title. */
+export interface WriteLocks {
+  email: KeyedMutex;
+  rating: KeyedMutex;
+}
 
+export const newWriteLocks = (): WriteLocks => ({ email: new KeyedMutex(), rating: new KeyedMutex() });
+
+/** One set of locks per process-wide repositories (per process / per test app). */
+const sharedLocks = new WeakMap<object, WriteLocks>();
+
+/**
+ * The write services over a request's repositories (so its statements are counted into its scope), with the locks
+ * shared by every request over the same process-wide repositories.
+ */
 export function writeServicesFor(
   repos: Repositories,
   config: Pick<Config, 'continueWatchingFinishedPct'>,
 ): WriteServices {
-  let s = instances.get(repos);
-  if (!s) {
-    s = new WriteServices(repos, config);
-    instances.set(repos, s);
+  const key = repos.users instanceof Repository ? repos.users.origin : repos.users;
+  let locks = sharedLocks.get(key);
+  if (!locks) {
+    locks = newWriteLocks();
+    sharedLocks.set(key, locks);
   }
-  return s;
+  return new WriteServices(repos, config, {}, locks);
 }
