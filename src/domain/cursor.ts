@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import { badInput } from './errors';
 
 /**
- * Opaque, signed pagination cursors. A cursor carries the seek position of the last row a client saw plus the
- * list it belongs to (`scope`), signed with HMAC-SHA256, so a forged, tampered or foreign cursor (from another
- * user's list or another field) is a BAD_USER_INPUT error and never reaches Cassandra.
+ * Opaque, signed pagination cursors. A cursor carries the seek position of the last row a client saw, signed with
+ * HMAC-SHA256 together with the list it belongs to (`scope`), so a forged, tampered or foreign cursor (from another
+ * user's list or another field) is a BAD_USER_INPUT error and never reaches Cassandra. The scope is in the
+ * signature, not in the cursor: the decoder knows which list it decodes for, and every edge of a page is ≈ 45
+ * characters shorter (a 20-item page is ≈ 1 KB less to sign, encode and send).
  */
 /** base64url payload, a dot, a 22-character base64url signature — nothing else (decoders skip stray characters). */
 const CURSOR_FORMAT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
@@ -18,8 +20,8 @@ export class CursorCodec {
   }
 
   encode(scope: string, position: unknown[]): string {
-    const payload = Buffer.from(JSON.stringify([scope, position])).toString('base64url');
-    return `${payload}.${this.sign(payload)}`;
+    const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
+    return `${payload}.${this.sign(scope, payload)}`;
   }
 
   /** The position inside a cursor made by `encode(scope, …)`; throws BAD_USER_INPUT for anything else. */
@@ -32,7 +34,7 @@ export class CursorCodec {
     if (dot <= 0 || cursor.length > 2048 || !CURSOR_FORMAT.test(cursor)) throw invalid();
     const payload = cursor.slice(0, dot);
     const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.sign(payload), 'base64url');
+    const expected = Buffer.from(this.sign(scope, payload), 'base64url');
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw invalid();
     let parsed: unknown;
     try {
@@ -40,12 +42,17 @@ export class CursorCodec {
     } catch {
       throw invalid();
     }
-    if (!Array.isArray(parsed) || parsed[0] !== scope || !Array.isArray(parsed[1])) throw invalid();
-    return parsed[1] as unknown[];
+    if (!Array.isArray(parsed)) throw invalid();
+    return parsed as unknown[];
   }
 
-  private sign(payload: string): string {
-    return crypto.createHmac('sha256', this.key).update(payload).digest('base64url').slice(0, 22);
+  /** The scope, a newline and the payload: a base64url payload has no newline, so the split is unambiguous. */
+  private sign(scope: string, payload: string): string {
+    return crypto
+      .createHmac('sha256', this.key)
+      .update(`${scope}\n${payload}`)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   /**

@@ -609,8 +609,7 @@ export function buildFuzzCases(cursors: RealCursors, seed = 20261123): FuzzCase[
     'WyJ4Il0',
     'WyJ4Il0.',
     '.abc',
-    Buffer.from(JSON.stringify(['history:' + LENA, [0, LENA]])).toString('base64url') +
-      '.AAAAAAAAAAAAAAAAAAAAAA',
+    Buffer.from(JSON.stringify([0, LENA])).toString('base64url') + '.AAAAAAAAAAAAAAAAAAAAAA',
     Buffer.from('not json').toString('base64url') + '.' + cursors.lenaHistory.split('.')[1],
     cursors.lenaHistory.split('.')[0] + '.',
     cursors.lenaHistory + '.extra',
