@@ -323,10 +323,12 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   };
 }
 
+/** Answers with `body`; `headers` is the caller's own object (content-length is added to it). */
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string) {
   if (res.headersSent) return; // already answered (the request deadline)
   // A known length: one write, no chunked framing.
-  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers);
   res.end(body);
 }
 

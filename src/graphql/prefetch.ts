@@ -75,8 +75,20 @@ export function prefetchingRepositories(base: Repositories): Repositories {
       : take('fy', [userId, limit], () => base.recommendations.forYou(userId, limit, null));
   const catalog = Object.create(base.catalog) as Repositories['catalog'];
   catalog.topPicks = (scope, limit) => take('tp', [scope, limit], () => base.catalog.topPicks(scope, limit));
-  const repos = { ...base, history, recommendations, catalog } as Repositories & WithState;
-  repos[STATE] = { reads, base };
+  // A literal, not `{ ...base, history, … }`: see src/context.ts on spreads in per-request objects.
+  const repos: Repositories & WithState = {
+    users: base.users,
+    ratings: base.ratings,
+    copyJobs: base.copyJobs,
+    copies: base.copies,
+    erasure: base.erasure,
+    recommenderModel: base.recommenderModel,
+    trainingData: base.trainingData,
+    history,
+    recommendations,
+    catalog,
+    [STATE]: { reads, base },
+  };
   return repos;
 }
 
