@@ -26,7 +26,8 @@ describe('CursorCodec.connection', () => {
   it('when edges are read, then each cursor decodes to its own position and endCursor is the last one', () => {
     const c = codec.connection('forYou:u1', [{ rank: 1 }, { rank: 2 }], (r) => [r.rank], true);
     expect(c.edges.map((e) => codec.decode('forYou:u1', e.cursor))).toEqual([[1], [2]]);
-    expect(c.pageInfo).toEqual({ hasNextPage: true, endCursor: c.edges[1].cursor });
+    const { hasNextPage, endCursor } = c.pageInfo;
+    expect({ hasNextPage, endCursor }).toEqual({ hasNextPage: true, endCursor: c.edges[1].cursor });
   });
 
   it('when only endCursor is read, then only the last cursor is signed', () => {
