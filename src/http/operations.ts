@@ -257,11 +257,11 @@ export class Operations {
 /** `extensions` for an error sent to the client: its code, the request id, and the code recorded for metrics. */
 export function errorExtensions(
   code: string,
-  scope: RequestScope | undefined,
+  scope: RequestScope,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  scope?.errorCodes.push(code);
-  return { ...extra, code, ...(scope ? { requestId: scope.requestId } : {}) };
+  scope.errorCodes.push(code);
+  return { ...extra, code, requestId: scope.requestId };
 }
 
 export function sendJson(
@@ -278,7 +278,7 @@ export function sendJson(
 /** A GraphQL-shaped error answer for failures before (or instead of) GraphQL execution. */
 export function sendJsonError(
   res: http.ServerResponse,
-  scope: RequestScope | undefined,
+  scope: RequestScope,
   status: number,
   message: string,
   code: string,

@@ -18,3 +18,11 @@ export abstract class Repository {
     return copy;
   }
 }
+
+/**
+ * The process-wide instance behind a (possibly request-bound) repository — the key for state every request must
+ * share. Anything that is not a `Repository` (an in-memory stand-in) is its own key.
+ */
+export function sharedInstance(repo: object): object {
+  return repo instanceof Repository ? repo.origin : repo;
+}

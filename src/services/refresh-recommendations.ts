@@ -11,7 +11,7 @@ import {
 } from '../recommender';
 import { popularityFromScores } from '../recommender/popularity';
 import type { Repositories } from '../repositories';
-import { Repository } from '../repositories/repository';
+import { sharedInstance } from '../repositories/repository';
 import type { PublishedModel } from '../repositories/recommender-model';
 import { isLiveUser } from './erase';
 
@@ -176,8 +176,7 @@ export class RecommendationRefresher {
 const instances = new WeakMap<object, RecommendationRefresher>();
 
 function refresherFor(repos: Repositories): RecommendationRefresher {
-  const model = repos.recommenderModel;
-  const key = model instanceof Repository ? model.origin : model;
+  const key = sharedInstance(repos.recommenderModel);
   let r = instances.get(key);
   if (!r) {
     r = new RecommendationRefresher();

@@ -8,7 +8,7 @@ import type { Repositories } from '../repositories';
 import { nowMicros } from './clock';
 import { EraseService, isLiveUser, type StrayWrite } from './erase';
 import { KeyedMutex } from './keyed-mutex';
-import { Repository } from '../repositories/repository';
+import { sharedInstance } from '../repositories/repository';
 import { RatingService } from './ratings';
 import { RenameService, type RenameOptions } from './rename';
 
@@ -502,7 +502,7 @@ export function writeServicesFor(
   repos: Repositories,
   config: Pick<Config, 'continueWatchingFinishedPct'>,
 ): WriteServices {
-  const key = repos.users instanceof Repository ? repos.users.origin : repos.users;
+  const key = sharedInstance(repos.users);
   let locks = sharedLocks.get(key);
   if (!locks) {
     locks = newWriteLocks();
