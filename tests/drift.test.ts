@@ -74,6 +74,43 @@ describe('renames racing watches', () => {
     expect((await scanDrift(app.repos, { slices: 8 })).drift).toEqual([]);
   });
 
+  it('when a finished session removes the entry between a progress update reading it and writing, then the entry comes back whole', async () => {
+    const id = contentId('laugh-track');
+    await gql(WATCH, { u: YUKI, c: id, p: 40, at: new Date(Date.now() - 60_000).toISOString() });
+    const racing = new WriteServices(app.repos, app.config, {
+      step: async (name) => {
+        // Its delete carries the session time, earlier than the progress update's write.
+        if (name === 'updateProgress:afterRead')
+          await gql(WATCH, { u: YUKI, c: id, p: 100, at: new Date(Date.now() - 30_000).toISOString() });
+      },
+    });
+    const { entry } = await racing.updateProgress(YUKI, id, 70);
+    expect(entry).toMatchObject({ title: 'Laugh Track', progressPct: 70 });
+    const res = await gql(
+      `{ user(id: "${YUKI}") { continueWatching { title progressPct content { id } } } }`,
+    );
+    expect(res.data!.user.continueWatching.filter((c: Loose) => c.content.id === id)).toEqual([
+      { title: 'Laugh Track', progressPct: 70, content: { id } },
+    ]);
+    expect((await scanDrift(app.repos, { slices: 8 })).drift).toEqual([]);
+  });
+
+  it('when a rename lands between a progress update reading the title and writing it, then the update corrects its copy', async () => {
+    const id = contentId('the-last-algorithm');
+    const racing = new WriteServices(app.repos, app.config, {
+      step: async (name) => {
+        if (name === 'updateProgress:afterRead') await gql(RENAME, { id, t: 'The Last Algorithm: Redux' });
+      },
+    });
+    const { entry } = await racing.updateProgress(LENA, id, 65);
+    expect(entry).toMatchObject({ title: 'The Last Algorithm: Redux', progressPct: 65 });
+    const res = await gql(`{ user(id: "${LENA}") { continueWatching { title content { id } } } }`);
+    expect(res.data!.user.continueWatching.filter((c: Loose) => c.content.id === id)).toEqual([
+      { title: 'The Last Algorithm: Redux', content: { id } },
+    ]);
+    expect((await scanDrift(app.repos, { slices: 8 })).drift).toEqual([]);
+  });
+
   it('when renames of a title run concurrently with watches, ratings and progress of it, then the drift check finds 0 mismatches', async () => {
     const created = await gql(
       `mutation { upsertContent(input: { title: "Racing Title 0", contentType: MOVIE, genre: "thriller" }) { content { id } } }`,

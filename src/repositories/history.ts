@@ -229,12 +229,18 @@ export class HistoryRepository extends Repository {
    * Moves the progress of the session in progress (the one continue-watching points at): its history row, the
    * continue-watching entry (deleted once finished) and the interaction log. Three partitions of one logical change:
    * one logged batch with one client timestamp (the time of the update), idempotent under retry.
+   *
+   * The unfinished entry is written whole (title, progress, session time), not just its progress: a concurrent
+   * finished session may have deleted the entry at its own, earlier timestamp, and this later write then recreates
+   * it — with a progress-only write that would be a row without title or session (drift, and a shelf item with no
+   * name). The caller re-checks the title against the catalog afterwards, as a session does.
    */
   async updateProgress(e: {
     userId: string;
     contentId: string;
     sessionAt: Date;
     progressPct: number;
+    title: string;
     at: Date;
   }): Promise<boolean> {
     const user = uuid(e.userId);
@@ -252,8 +258,9 @@ export class HistoryRepository extends Repository {
             params: [user, content],
           }
         : {
-            query: 'UPDATE continue_watching SET progress_pct = ? WHERE user_id = ? AND content_id = ?',
-            params: [e.progressPct, user, content],
+            query:
+              'UPDATE continue_watching SET title = ?, progress_pct = ?, last_watched_at = ? WHERE user_id = ? AND content_id = ?',
+            params: [e.title, e.progressPct, e.sessionAt, user, content],
           },
       finished
         ? {

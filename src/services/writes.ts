@@ -320,24 +320,37 @@ export class WriteServices {
     await this.step('recordWatch:beforeWrite');
     await this.repos.history.recordWatch({ ...s, title, rating: null });
     await this.step('recordWatch:afterWrite');
-    const fixTs = nowMicros(); // taken before the re-read: a rename we do not see yet will carry a later timestamp
-    const now = await this.repos.catalog.titleVersion(s.contentId);
-    if (now && now.title !== title) {
-      const entry =
-        s.progressPct < this.finishedPct
-          ? await this.repos.history.continueWatchingRow(s.userId, s.contentId)
-          : null;
-      await this.repos.history.rewriteSessionTitle({
-        userId: s.userId,
-        contentId: s.contentId,
-        watchedAt: s.watchedAt,
-        title: now.title,
-        ts: fixTs,
-        continueWatching: entry !== null && entry.progressPct !== null,
-      });
-      return now.title;
-    }
-    return title;
+    return this.recheckTitle(s.userId, s.contentId, s.watchedAt, s.progressPct, title, 0);
+  }
+
+  /**
+   * After a write that copied `title` (at a timestamp up to `writtenTs` µs), reads the catalog title again; if a
+   * rename landed meanwhile, rewrites this session's copies (history row and, while unfinished, the entry) with a
+   * later timestamp. Returns the title the copies now carry. See RenameService for why this closes the race.
+   */
+  private async recheckTitle(
+    userId: string,
+    contentId: string,
+    sessionAt: Date,
+    progressPct: number,
+    title: string,
+    writtenTs: number,
+  ): Promise<string> {
+    // Taken before the re-read: a rename we do not see yet takes its copy timestamp after its catalog write.
+    const fixTs = Math.max(nowMicros(), writtenTs + 1);
+    const now = await this.repos.catalog.titleVersion(contentId);
+    if (!now || now.title === title) return title;
+    const entry =
+      progressPct < this.finishedPct ? await this.repos.history.continueWatchingRow(userId, contentId) : null;
+    await this.repos.history.rewriteSessionTitle({
+      userId,
+      contentId,
+      watchedAt: sessionAt,
+      title: now.title,
+      ts: fixTs,
+      continueWatching: entry !== null && entry.progressPct !== null,
+    });
+    return now.title;
   }
 
   /**
@@ -364,6 +377,7 @@ export class WriteServices {
     if (!isLiveUser(user)) throw noUser(userId);
     if (!content) throw noContent(contentId);
     const row = await this.repos.history.continueWatchingRow(userId, contentId);
+    await this.step('updateProgress:afterRead');
     const finished = progressPct >= this.finishedPct;
     let entry: ContinueWatchingEntry | null = null;
     if (row && row.progressPct !== null && row.lastWatchedAt) {
@@ -374,16 +388,18 @@ export class WriteServices {
         contentId,
         sessionAt: row.lastWatchedAt,
         progressPct,
+        title: content.title,
         at,
       });
-      if (!finished)
-        entry = {
-          userId,
-          contentId,
-          title: row.title ?? content.title,
-          progressPct,
-          lastWatchedAt: row.lastWatchedAt,
-        };
+      const title = await this.recheckTitle(
+        userId,
+        contentId,
+        row.lastWatchedAt,
+        progressPct,
+        content.title,
+        at.getTime() * 1000,
+      );
+      if (!finished) entry = { userId, contentId, title, progressPct, lastWatchedAt: row.lastWatchedAt };
       await this.liveUserAfterWrite(userId, { contentId });
     } else {
       const watchedAt = new Date();
