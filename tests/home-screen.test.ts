@@ -1,5 +1,6 @@
 import { LENA, YUKI } from '../src/seed/demo-data';
 import { createTestApp, type TestApp } from './support/app';
+import type { Loose } from './writes-support';
 
 let app: TestApp;
 
@@ -61,15 +62,53 @@ describe('homeScreen', () => {
     expect(shelves.every((s) => s.items.length > 0)).toBe(true);
   });
 
-  it('when the home screen asks for catalog fields, then it costs one read per shelf plus one per distinct title', async () => {
+  it('when the home screen asks for catalog fields, then it costs one read per shelf plus one per distinct title outside the leaderboards', async () => {
     let shelves: Shelf[] = [];
     const statements = await app.countStatements(async () => {
       shelves = await home(LENA, true);
     });
-    const distinctTitles = new Set(shelves.flatMap((s) => s.items.map((i) => i.content!.id)));
-    const repeated = shelves.flatMap((s) => s.items).length - distinctTitles.size;
-    expect(repeated).toBeGreaterThan(0); // titles do repeat across shelves, and are still read once
+    const fromLeaderboard = (s: Shelf) => s.kind === 'TOP_PICKS' || s.kind === 'GENRE';
+    const looked = shelves.filter((s) => !fromLeaderboard(s)).flatMap((s) => s.items);
+    const distinctTitles = new Set(looked.map((i) => i.content!.id));
+    expect(looked.length - distinctTitles.size).toBeGreaterThan(0); // titles repeat across shelves, read once
+    expect(shelves.filter(fromLeaderboard).length).toBeGreaterThan(1);
     expect(statements).toBe(1 /* user */ + shelves.length + distinctTitles.size);
+  });
+
+  it('when Top Picks and genre rows ask for title, genre and rating, then their leaderboard rows answer them as the catalog does', async () => {
+    const q = `{ user(id: "${LENA}") { homeScreen { shelves { kind items { content { id title genre contentType ratingAvg ratingCount } } } } } }`;
+    const res = await app.gql<{ user: { homeScreen: { shelves: Array<{ kind: string; items: Loose[] }> } } }>(
+      q,
+    );
+    const fromBoards = res
+      .data!.user.homeScreen.shelves.filter((s) => s.kind === 'TOP_PICKS' || s.kind === 'GENRE')
+      .flatMap((s) => s.items.map((i) => i.content));
+    expect(fromBoards.length).toBeGreaterThan(5);
+    const ids = [...new Set(fromBoards.map((c) => c.id as string))];
+    const catalog = await app.gql<{ contents: Loose[] }>(
+      `{ contents(ids: ${JSON.stringify(ids)}) { id title genre contentType ratingAvg ratingCount } }`,
+    );
+    const byId = new Map(catalog.data!.contents.map((c) => [c.id, c]));
+    for (const c of fromBoards) expect(c).toEqual(byId.get(c.id));
+  });
+
+  it('when a top pick asks for a field its leaderboard row lacks, then that title is read from the catalog, once', async () => {
+    const q = (fields: string) => `{ topPicks(first: 5) { content { id ${fields} } } }`;
+    let res!: Awaited<ReturnType<typeof app.gql<{ topPicks: Array<{ content: Loose }> }>>>;
+    const cardOnly = await app.countStatements(async () => {
+      res = await app.gql<{ topPicks: Array<{ content: Loose }> }>(q('title ratingAvg'));
+    });
+    expect(cardOnly).toBe(1);
+    const withCatalog = await app.countStatements(async () => {
+      res = await app.gql<{ topPicks: Array<{ content: Loose }> }>(q('title releaseYear tags externalId'));
+    });
+    const picks = res.data!.topPicks.map((p) => p.content);
+    expect(withCatalog).toBe(1 + picks.length);
+    const catalog = await app.gql<{ contents: Loose[] }>(
+      `{ contents(ids: ${JSON.stringify(picks.map((c) => c.id))}) { id title releaseYear tags externalId } }`,
+    );
+    expect(picks).toEqual(catalog.data!.contents);
+    expect(picks.some((c) => c.releaseYear !== null && c.tags.length > 0)).toBe(true);
   });
 
   it('when the home screen asks only for copied titles, then it costs one read per shelf and no catalog read', async () => {

@@ -1,9 +1,29 @@
-import type { Content, TopPick } from './models';
+import type { Content, ContentCard, TopPick } from './models';
 
 export const ALL_SCOPE = 'ALL';
 export const LEADERBOARD_SIZE = 100;
 
 export type LeaderboardRow = Omit<TopPick, 'scope' | 'rank'>;
+
+/**
+ * The `Content` a leaderboard row answers by itself. The row is written by the same logged batch, with the same
+ * timestamp, as the catalog's rating_avg/rating_count (CatalogRepository.publishRatingAggregate), and a rename or a
+ * genre change reaches it through a new aggregate version — so it differs from the catalog only while such a change
+ * is being published, exactly as the row's own `title` copy does. A row without a content type (written before the
+ * column existed) gives no card: that title is read from the catalog.
+ */
+export function cardOf(row: LeaderboardRow): ContentCard | null {
+  if (row.contentType === null || !row.title || !row.genre) return null;
+  return {
+    card: true,
+    id: row.contentId,
+    title: row.title,
+    contentType: row.contentType,
+    genre: row.genre,
+    ratingAvg: row.ratingAvg,
+    ratingCount: row.ratingCount,
+  };
+}
 
 /** Rating order: higher mean first, then more ratings, then id (a total, stable order). */
 export function byRating(a: LeaderboardRow, b: LeaderboardRow): number {

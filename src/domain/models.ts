@@ -36,6 +36,22 @@ export interface Content {
   externalId: string | null;
 }
 
+/**
+ * The catalog fields a leaderboard row carries — enough to answer those fields of `Content` without reading the
+ * catalog. Resolvers answer the other fields (releaseYear, tags, externalId) through the request's content loader.
+ */
+export interface ContentCard extends Pick<
+  Content,
+  'id' | 'title' | 'contentType' | 'genre' | 'ratingAvg' | 'ratingCount'
+> {
+  readonly card: true;
+}
+
+/** What a `Content` resolver receives: the catalog row, or a card copied from a leaderboard row. */
+export type ContentSource = Content | ContentCard;
+
+export const isCard = (c: ContentSource): c is ContentCard => 'card' in c;
+
 export interface WatchEvent {
   userId: string;
   contentId: string;
@@ -89,6 +105,8 @@ export interface ShelfItem {
   title: string;
   progressPct: number | null;
   reason: Reason | null;
+  /** On Top Picks and genre rows: the catalog fields the leaderboard row carries (null elsewhere). */
+  card: ContentCard | null;
 }
 
 export interface Shelf {

@@ -11,7 +11,8 @@
  *
  *  - `homeScreen(itemsPerShelf)`: Continue Watching, For You, Top Picks and Recently Watched (the genre rows need
  *    the user's preferred genres, so they still follow the user row), and, when the query asks for `content` on the
- *    items, each title through the request's content loader as soon as its shelf is back;
+ *    items, each title through the request's content loader as soon as its shelf is back (not the Top Picks, whose
+ *    leaderboard rows answer their content themselves);
  *  - the first page of `recentlyWatched(first)`, `continueWatching(first)` and `forYou(first)` (no `after`: a cursor
  *    is validated by its resolver first).
  *
@@ -30,6 +31,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Context } from '../context';
+import { cardOf } from '../domain/leaderboards';
+import type { TopPick } from '../domain/models';
 import { pageSize } from '../domain/pagination';
 import type { Repositories } from '../repositories';
 import { DEFAULT_ITEMS_PER_SHELF, MAX_ITEMS_PER_SHELF, userShelfReads } from '../services/home-screen';
@@ -191,13 +194,14 @@ export function prefetchUserReads(ctx: Context, info: GraphQLResolveInfo, userId
         const [cw, fy, tp, rw] = userShelfReads(starting as unknown as Repositories, id, n) as unknown as [
           Promise<Items> | null,
           Promise<{ items: Items }> | null,
-          Promise<Items> | null,
+          Promise<TopPick[]> | null,
           Promise<{ items: Items }> | null,
         ];
         if (selects(sub(), ['shelves', 'items', 'content'], info)) {
           then(cw, loadContent);
           then(fy, (r) => loadContent(r.items));
-          then(tp, loadContent);
+          // A top pick answers its content from the leaderboard row (cardOf); only a row that cannot is looked up.
+          then(tp, (picks) => loadContent(picks.filter((p) => !cardOf(p))));
           then(rw, (r) => loadContent(r.items));
         }
         break;

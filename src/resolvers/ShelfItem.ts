@@ -1,6 +1,6 @@
 import type { ShelfItemResolvers } from '../generated/graphql';
-import { contentField } from './content-field';
+import { shelfItemContent } from './content-field';
 
 export const ShelfItem: ShelfItemResolvers = {
-  content: contentField,
+  content: shelfItemContent,
 };

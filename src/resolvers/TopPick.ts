@@ -1,6 +1,6 @@
 import type { TopPickResolvers } from '../generated/graphql';
-import { contentField } from './content-field';
+import { topPickContent } from './content-field';
 
 export const TopPick: TopPickResolvers = {
-  content: contentField,
+  content: topPickContent,
 };

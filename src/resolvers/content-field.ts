@@ -1,4 +1,5 @@
-import type { Content } from '../domain/models';
+import { cardOf } from '../domain/leaderboards';
+import type { ContentSource, ShelfItem, TopPick } from '../domain/models';
 import type { Context } from '../context';
 
 /** Every `content` field on a shelf row resolves through the request's content loader: one batch per request. */
@@ -6,6 +7,24 @@ export function contentField(
   parent: { contentId: string },
   _args: unknown,
   ctx: Context,
-): Promise<Content | null> {
+): Promise<ContentSource | null> {
   return ctx.loaders.content.load(parent.contentId);
+}
+
+/** A leaderboard row answers its title's catalog fields itself (see `cardOf`); the loader only when it cannot. */
+export function topPickContent(
+  pick: TopPick,
+  _args: unknown,
+  ctx: Context,
+): ContentSource | Promise<ContentSource | null> {
+  return cardOf(pick) ?? ctx.loaders.content.load(pick.contentId);
+}
+
+/** A home-screen item from a leaderboard carries its card; the other shelves' items go through the loader. */
+export function shelfItemContent(
+  item: ShelfItem,
+  _args: unknown,
+  ctx: Context,
+): ContentSource | Promise<ContentSource | null> {
+  return item.card ?? ctx.loaders.content.load(item.contentId);
 }

@@ -1,5 +1,5 @@
 import type { HomeScreenModel, Shelf } from '../domain/models';
-import { ALL_SCOPE } from '../domain/leaderboards';
+import { ALL_SCOPE, cardOf } from '../domain/leaderboards';
 import type { Repositories } from '../repositories';
 import type { User } from '../domain/models';
 
@@ -28,8 +28,9 @@ export function userShelfReads(repos: Repositories, userId: string, perShelf: nu
 
 /**
  * The server-driven home screen. Each shelf is exactly one partition read and all of them are issued at once;
- * titles are copied into each shelf's table, and the catalog fields a client asks for come from the request's
- * content loader in one batch across all shelves. Empty shelves are left out.
+ * titles are copied into each shelf's table. The items of Top Picks and the genre rows carry the catalog fields
+ * their leaderboard row holds (`card`), so their `content { title genre ratingAvg … }` needs no catalog read; the
+ * other shelves' catalog fields come from the request's content loader in one batch. Empty shelves are left out.
  */
 export async function buildHomeScreen(
   repos: Repositories,
@@ -52,6 +53,7 @@ export async function buildHomeScreen(
         title: c.title,
         progressPct: c.progressPct,
         reason: null,
+        card: null,
       })),
     },
     {
@@ -64,6 +66,7 @@ export async function buildHomeScreen(
         title: r.title,
         progressPct: null,
         reason: r.reason,
+        card: null,
       })),
     },
     {
@@ -76,6 +79,7 @@ export async function buildHomeScreen(
         title: p.title,
         progressPct: null,
         reason: null,
+        card: cardOf(p),
       })),
     },
     {
@@ -88,6 +92,7 @@ export async function buildHomeScreen(
         title: e.title,
         progressPct: e.progressPct,
         reason: null,
+        card: null,
       })),
     },
     ...genres.map((g, i): Shelf => ({
@@ -100,6 +105,7 @@ export async function buildHomeScreen(
         title: p.title,
         progressPct: null,
         reason: null,
+        card: cardOf(p),
       })),
     })),
   ];
