@@ -1,4 +1,4 @@
-import { LENA, YUKI } from '../src/seed/demo-data';
+import { contentId, LENA, YUKI } from '../src/seed/demo-data';
 import { createTestApp, type TestApp } from './support/app';
 import type { Loose } from './writes-support';
 
@@ -109,6 +109,25 @@ describe('homeScreen', () => {
     );
     expect(picks).toEqual(catalog.data!.contents);
     expect(picks.some((c) => c.releaseYear !== null && c.tags.length > 0)).toBe(true);
+  });
+
+  it('when a leaderboard row lacks the content type (written before the column existed), then its content comes from the catalog', async () => {
+    const ocean = contentId('ocean-depths');
+    await app.client.execute(
+      `INSERT INTO ${app.keyspace}.top_picks_by_scope (scope, rating_avg, content_id, title, genre, rating_count) VALUES (?, ?, ?, ?, ?, ?)`,
+      ['noir', 4.5, ocean, 'Ocean Depths', 'noir', 2],
+      { prepare: true },
+    );
+    let res!: Awaited<ReturnType<typeof app.gql<{ topPicks: Array<{ content: Loose }> }>>>;
+    const statements = await app.countStatements(async () => {
+      res = await app.gql<{ topPicks: Array<{ content: Loose }> }>(
+        '{ topPicks(genre: "noir", first: 5) { content { id genre contentType } } }',
+      );
+    });
+    expect(res.data!.topPicks).toEqual([
+      { content: { id: ocean, genre: 'documentary', contentType: 'DOCUMENTARY' } },
+    ]);
+    expect(statements).toBe(2);
   });
 
   it('when the home screen asks only for copied titles, then it costs one read per shelf and no catalog read', async () => {
