@@ -50,6 +50,28 @@ async function main(): Promise<void> {
       );
     }
     const server = await createServer({ config, repos, log, client });
+    // Registered before the server listens: a SIGTERM that arrives while the start-up lines are printed (or the
+    // development token is minted) must drain like any other, not kill the process with requests in flight.
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      // Stop accepting; in-flight requests get SHUTDOWN_DEADLINE_MS to finish; then the driver closes; exit 0.
+      const inFlight = server.ops.inFlight;
+      say(
+        `${signal}: shutting down (${inFlight} request(s) in flight, up to ${config.shutdownDeadlineMs} ms)`,
+      );
+      log.info({ signal, inFlight, deadlineMs: config.shutdownDeadlineMs }, 'shutdown started');
+      const drained = await server
+        .stop({ deadlineMs: config.shutdownDeadlineMs })
+        .catch((err) => (log.error({ err }, 'error while stopping the server'), null));
+      await client.shutdown().catch(() => undefined);
+      log.info({ signal, ...drained }, 'shutdown complete');
+      await stopLocal().catch(() => undefined);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
     const url = await server.listen(config.port, config.host);
 
     console.log(`\nGraphQL endpoint: ${url}`);
@@ -71,27 +93,6 @@ async function main(): Promise<void> {
         `Try it (the public catalog; user data needs a bearer token: npm run token -- --user <id>):\n  curl -s ${url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: PUBLIC_QUERY })}'\n`,
       );
     }
-
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      // Stop accepting; in-flight requests get SHUTDOWN_DEADLINE_MS to finish; then the driver closes; exit 0.
-      const inFlight = server.ops.inFlight;
-      say(
-        `${signal}: shutting down (${inFlight} request(s) in flight, up to ${config.shutdownDeadlineMs} ms)`,
-      );
-      log.info({ signal, inFlight, deadlineMs: config.shutdownDeadlineMs }, 'shutdown started');
-      const drained = await server
-        .stop({ deadlineMs: config.shutdownDeadlineMs })
-        .catch((err) => (log.error({ err }, 'error while stopping the server'), null));
-      await client.shutdown().catch(() => undefined);
-      log.info({ signal, ...drained }, 'shutdown complete');
-      await stopLocal().catch(() => undefined);
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
   } catch (err) {
     console.error(describeStartupError(err));
     await stopLocal().catch(() => undefined);
