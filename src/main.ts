@@ -35,13 +35,29 @@ async function main(): Promise<void> {
       await cluster.local.stop();
     }
   };
+  // Until the server exists, SIGINT/SIGTERM interrupt the start-up: a local Cassandra still booting is aborted (the
+  // launcher stops the node it launched); a later step finishes first, then the node this process started is
+  // stopped. Without this, Ctrl-C during the first start left the Cassandra JVM (its own process group) running.
+  const startup = new AbortController();
+  let onSignal = (signal: NodeJS.Signals) => {
+    if (startup.signal.aborted) return;
+    say(`${signal} during start-up: stopping …`);
+    startup.abort(signal);
+  };
+  process.on('SIGINT', (signal) => onSignal(signal));
+  process.on('SIGTERM', (signal) => onSignal(signal));
+  const checkInterrupted = () => {
+    if (startup.signal.aborted) throw startup.signal.reason;
+  };
   try {
-    cluster = await resolveCluster(config, (line) => console.error(`[cassandra] ${line}`));
+    cluster = await resolveCluster(config, (line) => console.error(`[cassandra] ${line}`), startup.signal);
+    checkInterrupted();
     say(`Cassandra at ${cluster.contactPoints.join(', ')}`);
     const { client, migrations } = await connectAndMigrate(config, cluster.contactPoints, { log: say });
     say(
       `keyspace ${config.cassandra.keyspace}: ${migrations.applied.length} migrations applied, ${migrations.alreadyApplied.length} already there`,
     );
+    checkInterrupted();
     const repos = createRepositories(client, config);
     if (config.seedDemoData && !(await demoSeeded(repos))) {
       const s = await seedDemo(repos);
@@ -50,8 +66,9 @@ async function main(): Promise<void> {
       );
     }
     const server = await createServer({ config, repos, log, client });
-    // Registered before the server listens: a SIGTERM that arrives while the start-up lines are printed (or the
-    // development token is minted) must drain like any other, not kill the process with requests in flight.
+    checkInterrupted();
+    // From here a signal drains the server — switched before it listens: a SIGTERM that arrives while the start-up
+    // lines are printed (or the development token is minted) must drain like any other.
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
@@ -70,8 +87,7 @@ async function main(): Promise<void> {
       await stopLocal().catch(() => undefined);
       process.exit(0);
     };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    onSignal = (signal) => void shutdown(signal);
     const url = await server.listen(config.port, config.host);
 
     console.log(`\nGraphQL endpoint: ${url}`);
@@ -94,6 +110,11 @@ async function main(): Promise<void> {
       );
     }
   } catch (err) {
+    if (startup.signal.aborted) {
+      say('start-up interrupted');
+      await stopLocal().catch(() => undefined);
+      process.exit(startup.signal.reason === 'SIGTERM' ? 143 : 130);
+    }
     console.error(describeStartupError(err));
     await stopLocal().catch(() => undefined);
     process.exit(1);

@@ -20,13 +20,17 @@ export interface Cluster {
  * The cluster to talk to: the configured contact points, or the project's own local Cassandra, which is started
  * (or reused when a healthy one is already running from the same directory).
  */
-export async function resolveCluster(config: Config, log: (line: string) => void): Promise<Cluster> {
+export async function resolveCluster(
+  config: Config,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<Cluster> {
   if (config.cassandra.contactPoints) {
     return { contactPoints: config.cassandra.contactPoints, local: null, startedByUs: false };
   }
   const opts: LocalCassandraOptions = { ...config.localCassandra, log };
   const local = new LocalCassandra(opts);
-  const started = await local.start();
+  const started = await local.start({ signal });
   const contactPoints =
     started.port === 9042 ? started.contactPoints : started.contactPoints.map((h) => `${h}:${started.port}`);
   return { contactPoints, local, startedByUs: started.startedByUs };
