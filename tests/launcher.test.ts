@@ -436,6 +436,9 @@ describe('options from the environment', () => {
         LOCAL_CASSANDRA_VERSION: '5.0.7',
         LOCAL_CASSANDRA_HEAP: '512m',
         LOCAL_CASSANDRA_NODES: '3',
+        LOCAL_CASSANDRA_PORT: '19043',
+        LOCAL_CASSANDRA_STORAGE_PORT: '17001',
+        LOCAL_CASSANDRA_JMX_PORT: '17299',
       },
       { repoRoot: '/repo', cwd: '/work' },
     );
@@ -445,6 +448,9 @@ describe('options from the environment', () => {
       heap: '512M',
       baseDir: '/work/rel/dir',
       cacheDir: '/abs/cache',
+      nativePort: 19043,
+      storagePort: 17001,
+      jmxBasePort: 17299,
     });
   });
 
@@ -458,6 +464,14 @@ describe('options from the environment', () => {
     expect(caught).toBeInstanceOf(LocalCassandraError);
     expect((caught as LocalCassandraError).summary).toContain('LOCAL_CASSANDRA_NODES');
     expect((caught as LocalCassandraError).summary).toContain('must be 1 or 3');
+  });
+
+  it('when a port is not a port number, then the error names the variable', () => {
+    for (const value of ['0', '70000', 'abc', '90.5']) {
+      expect(() =>
+        localCassandraOptionsFromEnv({ LOCAL_CASSANDRA_PORT: value }, { repoRoot: '/repo' }),
+      ).toThrow(/LOCAL_CASSANDRA_PORT.*must be a port number/);
+    }
   });
 
   it('when run from the source tree, then the repo root is the directory with package.json', () => {

@@ -3,6 +3,9 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'cassandra-driver';
+import fs from 'node:fs';
+import os from 'node:os';
+import { isAlive } from '../src/cassandra/local';
 import { LENA } from '../src/seed/demo-data';
 import { createTestApp, type TestApp } from './support/app';
 
@@ -142,4 +145,57 @@ describe('npm start and SIGTERM', () => {
       await client.shutdown();
     }
   });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('npm start interrupted during start-up', () => {
+  it('when Ctrl-C arrives while the local Cassandra is booting, then the node it launched is stopped and it exits 130', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interrupted-start-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOCAL_CASSANDRA_DIR: dir,
+      LOCAL_CASSANDRA_HEAP: '256M',
+      LOCAL_CASSANDRA_PORT: String(await freePort()),
+      LOCAL_CASSANDRA_STORAGE_PORT: String(await freePort()),
+      LOCAL_CASSANDRA_JMX_PORT: String(await freePort()),
+    };
+    delete env.CASSANDRA_CONTACT_POINTS; // the built-in local Cassandra, as on a fresh machine
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let cassandraPid = 0;
+    try {
+      await until(() => {
+        cassandraPid = Number(/launched pid (\d+)/.exec(stderr)?.[1] ?? 0);
+        return cassandraPid > 0 || child.exitCode !== null;
+      }, 'the local Cassandra to be launched');
+      expect(cassandraPid).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      await until(() => !isAlive(cassandraPid), 'the launched node to be gone');
+      expect(stderr).toContain('start-up interrupted');
+      expect(fs.existsSync(path.join(dir, 'node1', 'cassandra.pid'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      if (cassandraPid && isAlive(cassandraPid)) process.kill(-cassandraPid, 'SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -6,6 +6,9 @@
  *   LOCAL_CASSANDRA_VERSION    Cassandra version    (default 5.0.8)
  *   LOCAL_CASSANDRA_HEAP       JVM heap per node    (default 1G)
  *   LOCAL_CASSANDRA_NODES      1 or 3               (default 1)
+ *   LOCAL_CASSANDRA_PORT       CQL port             (default 9042)
+ *   LOCAL_CASSANDRA_STORAGE_PORT  inter-node port   (default 7000)
+ *   LOCAL_CASSANDRA_JMX_PORT   JMX port of node 1   (default 7199; node N adds 100·(N-1))
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +30,16 @@ export function findRepoRoot(from: string = __dirname): string {
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const dirSchema = z.preprocess(emptyToUndefined, z.string().optional());
+
+const portSchema = z.preprocess(
+  emptyToUndefined,
+  z.coerce
+    .number('must be a port number (1–65535)')
+    .int('must be a port number (1–65535)')
+    .min(1, 'must be a port number (1–65535)')
+    .max(65535, 'must be a port number (1–65535)')
+    .optional(),
+);
 
 export const localCassandraEnvSchema = z.object({
   LOCAL_CASSANDRA_DIR: dirSchema,
@@ -52,6 +65,10 @@ export const localCassandraEnvSchema = z.object({
       .default('1')
       .transform((n) => (n === '3' ? 3 : 1) as 1 | 3),
   ),
+  // For a machine where 9042/7000/7199 are taken by something else (the launcher's port-in-use error says which).
+  LOCAL_CASSANDRA_PORT: portSchema,
+  LOCAL_CASSANDRA_STORAGE_PORT: portSchema,
+  LOCAL_CASSANDRA_JMX_PORT: portSchema,
 });
 
 function expandDir(value: string, cwd: string): string {
@@ -88,5 +105,8 @@ export function localCassandraOptionsFromEnv(
     cacheDir: e.LOCAL_CASSANDRA_CACHE_DIR
       ? expandDir(e.LOCAL_CASSANDRA_CACHE_DIR, cwd)
       : path.join(os.homedir(), '.cache', 'personalization-subgraph'),
+    ...(e.LOCAL_CASSANDRA_PORT ? { nativePort: e.LOCAL_CASSANDRA_PORT } : {}),
+    ...(e.LOCAL_CASSANDRA_STORAGE_PORT ? { storagePort: e.LOCAL_CASSANDRA_STORAGE_PORT } : {}),
+    ...(e.LOCAL_CASSANDRA_JMX_PORT ? { jmxBasePort: e.LOCAL_CASSANDRA_JMX_PORT } : {}),
   };
 }

@@ -419,7 +419,7 @@ export async function findOnPath(cmd: string, env: NodeJS.ProcessEnv): Promise<s
 }
 
 /** Alive = signal 0 succeeds and (on Linux) the process is not a zombie. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
@@ -1227,7 +1227,7 @@ export class LocalCassandra {
       `${where} is already in use by pid ${pid}: ${owner}`,
       isCassandra
         ? `use that server with CASSANDRA_CONTACT_POINTS=${host}:${this.nativePort}, or stop it (kill ${pid}${storageDir ? `, or npm run cassandra -- stop with LOCAL_CASSANDRA_DIR=${path.dirname(storageDir)}` : ''})`
-        : `stop pid ${pid}, or choose another port; to use a server that is already running set CASSANDRA_CONTACT_POINTS`,
+        : `stop pid ${pid}, or choose other ports (LOCAL_CASSANDRA_PORT, LOCAL_CASSANDRA_STORAGE_PORT, LOCAL_CASSANDRA_JMX_PORT); to use a server that is already running set CASSANDRA_CONTACT_POINTS`,
       { code: 'PORT_IN_USE' },
     );
   }
