@@ -19,6 +19,7 @@ import {
   type LocalCassandraOptions,
 } from '../src/cassandra/local';
 import { localCassandraOptionsFromEnv } from '../src/cassandra/local-options';
+import { freePort } from './support/ports';
 
 jest.setTimeout(30_000);
 
@@ -27,17 +28,6 @@ async function tmpDir(prefix: string): Promise<string> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `launcher-${prefix}-`));
   tmpDirs.push(dir);
   return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function isAlive(pid: number): boolean {

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'cassandra-driver';
-import fs from 'node:fs';
-import os from 'node:os';
 import { isAlive } from '../src/cassandra/local';
 import { LENA } from '../src/seed/demo-data';
 import { createTestApp, type TestApp } from './support/app';
+import { freePort } from './support/ports';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUERY = JSON.stringify({ query: `{ user(id: "${LENA}") { name } }` });
@@ -146,17 +147,6 @@ describe('npm start and SIGTERM', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('npm start interrupted during start-up', () => {
   it('when Ctrl-C arrives while the local Cassandra is booting, then the node it launched is stopped and it exits 130', async () => {
