@@ -105,8 +105,8 @@ export interface ShelfItem {
   title: string;
   progressPct: number | null;
   reason: Reason | null;
-  /** On Top Picks and genre rows: the catalog fields the leaderboard row carries (null elsewhere). */
-  card: ContentCard | null;
+  /** On Top Picks and genre rows: the leaderboard row, which answers the item's `content` (null elsewhere). */
+  leaderboardRow: TopPick | null;
 }
 
 export interface Shelf {

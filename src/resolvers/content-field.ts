@@ -1,4 +1,4 @@
-import { cardOf } from '../domain/leaderboards';
+import { cardOf, type LeaderboardRow } from '../domain/leaderboards';
 import type { ContentSource, ShelfItem, TopPick } from '../domain/models';
 import type { Context } from '../context';
 
@@ -12,19 +12,18 @@ export function contentField(
 }
 
 /** A leaderboard row answers its title's catalog fields itself (see `cardOf`); the loader only when it cannot. */
-export function topPickContent(
-  pick: TopPick,
-  _args: unknown,
+function leaderboardContent(
+  row: LeaderboardRow,
   ctx: Context,
 ): ContentSource | Promise<ContentSource | null> {
-  return cardOf(pick) ?? ctx.loaders.content.load(pick.contentId);
+  return cardOf(row) ?? ctx.loaders.content.load(row.contentId);
 }
 
-/** A home-screen item from a leaderboard carries its card; the other shelves' items go through the loader. */
-export function shelfItemContent(
-  item: ShelfItem,
-  _args: unknown,
-  ctx: Context,
-): ContentSource | Promise<ContentSource | null> {
-  return item.card ?? ctx.loaders.content.load(item.contentId);
+export function topPickContent(pick: TopPick, _args: unknown, ctx: Context) {
+  return leaderboardContent(pick, ctx);
+}
+
+/** A home-screen item from a leaderboard is answered by its row; the other shelves' items go through the loader. */
+export function shelfItemContent(item: ShelfItem, _args: unknown, ctx: Context) {
+  return item.leaderboardRow ? leaderboardContent(item.leaderboardRow, ctx) : contentField(item, _args, ctx);
 }

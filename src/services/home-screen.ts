@@ -1,5 +1,5 @@
 import type { HomeScreenModel, Shelf } from '../domain/models';
-import { ALL_SCOPE, cardOf } from '../domain/leaderboards';
+import { ALL_SCOPE } from '../domain/leaderboards';
 import type { Repositories } from '../repositories';
 import type { User } from '../domain/models';
 
@@ -28,9 +28,10 @@ export function userShelfReads(repos: Repositories, userId: string, perShelf: nu
 
 /**
  * The server-driven home screen. Each shelf is exactly one partition read and all of them are issued at once;
- * titles are copied into each shelf's table. The items of Top Picks and the genre rows carry the catalog fields
- * their leaderboard row holds (`card`), so their `content { title genre ratingAvg … }` needs no catalog read; the
- * other shelves' catalog fields come from the request's content loader in one batch. Empty shelves are left out.
+ * titles are copied into each shelf's table. The items of Top Picks and the genre rows carry their leaderboard
+ * row, which holds the catalog fields their `content { title genre ratingAvg … }` asks for (`cardOf`): no catalog
+ * read; the other shelves' catalog fields come from the request's content loader in one batch. Empty shelves are
+ * left out.
  */
 export async function buildHomeScreen(
   repos: Repositories,
@@ -53,7 +54,7 @@ export async function buildHomeScreen(
         title: c.title,
         progressPct: c.progressPct,
         reason: null,
-        card: null,
+        leaderboardRow: null,
       })),
     },
     {
@@ -66,7 +67,7 @@ export async function buildHomeScreen(
         title: r.title,
         progressPct: null,
         reason: r.reason,
-        card: null,
+        leaderboardRow: null,
       })),
     },
     {
@@ -79,7 +80,7 @@ export async function buildHomeScreen(
         title: p.title,
         progressPct: null,
         reason: null,
-        card: cardOf(p),
+        leaderboardRow: p,
       })),
     },
     {
@@ -92,7 +93,7 @@ export async function buildHomeScreen(
         title: e.title,
         progressPct: e.progressPct,
         reason: null,
-        card: null,
+        leaderboardRow: null,
       })),
     },
     ...genres.map((g, i): Shelf => ({
@@ -105,7 +106,7 @@ export async function buildHomeScreen(
         title: p.title,
         progressPct: null,
         reason: null,
-        card: cardOf(p),
+        leaderboardRow: p,
       })),
     })),
   ];
