@@ -1,7 +1,9 @@
 /** Signed pagination cursors (src/domain/cursor.ts): what a client can and cannot do with them. */
+import crypto from 'node:crypto';
 import { CursorCodec } from '../src/domain/cursor';
 
 const codec = new CursorCodec('a-cursor-secret-of-sufficient-length');
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 describe('CursorCodec', () => {
   it('when a cursor is decoded in the scope it was made for, then the position comes back', () => {
@@ -14,6 +16,27 @@ describe('CursorCodec', () => {
     expect(() => codec.decode('history:u2', cursor)).toThrow(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
     );
+  });
+
+  it('when a cursor is made, then its signature is keyed SHA3-256 of secret, scope and payload, 128 bits kept', () => {
+    const [payload, signature] = codec.encode('history:u1', [1700000000000, 'c1']).split('.');
+    const expected = crypto
+      .createHash('sha3-256')
+      .update('a-cursor-secret-of-sufficient-length\nhistory:u1\n' + payload)
+      .digest('base64url')
+      .slice(0, 22);
+    expect(signature).toBe(expected);
+  });
+
+  it('when any character of the signature is changed, then BAD_USER_INPUT', () => {
+    const cursor = codec.encode('history:u1', [1]);
+    const dot = cursor.indexOf('.');
+    for (let i = dot + 1; i < cursor.length; i++) {
+      // The lowest bit flipped: the bit a base64 decoding of the last character would drop.
+      const other = BASE64URL[BASE64URL.indexOf(cursor[i]) ^ 1];
+      const tampered = cursor.slice(0, i) + other + cursor.slice(i + 1);
+      expect(() => codec.decode('history:u1', tampered)).toThrow(/not valid/);
+    }
   });
 
   it('when a cursor was signed with another secret, then BAD_USER_INPUT', () => {

@@ -2,21 +2,26 @@ import crypto from 'node:crypto';
 import { badInput } from './errors';
 
 /**
- * Opaque, signed pagination cursors. A cursor carries the seek position of the last row a client saw, signed with
- * HMAC-SHA256 together with the list it belongs to (`scope`), so a forged, tampered or foreign cursor (from another
- * user's list or another field) is a BAD_USER_INPUT error and never reaches Cassandra. The scope is in the
- * signature, not in the cursor: the decoder knows which list it decodes for, and every edge of a page is ≈ 45
- * characters shorter (a 20-item page is ≈ 1 KB less to sign, encode and send).
+ * Opaque, signed pagination cursors. A cursor carries the seek position of the last row a client saw, signed together
+ * with the list it belongs to (`scope`), so a forged, tampered or foreign cursor (from another user's list or another
+ * field) is a BAD_USER_INPUT error and never reaches Cassandra. The scope is in the signature, not in the cursor: the
+ * decoder knows which list it decodes for, and every edge of a page is ≈ 45 characters shorter (a 20-item page is
+ * ≈ 1 KB less to sign, encode and send).
+ *
+ * The signature is keyed SHA3-256 — SHA3-256(secret ‖ scope ‖ payload), 128 bits kept. Prepending the key is a sound
+ * MAC for SHA-3 (a sponge has no length extension; NIST's KMAC is this construction with the key's length encoded),
+ * and one `crypto.hash` call needs no HMAC object: ≈ 1.0 µs per cursor here against ≈ 2.7 µs for HMAC-SHA256, and a
+ * 20-item page signs 21 cursors.
  */
 /** base64url payload, a dot, a 22-character base64url signature — nothing else (decoders skip stray characters). */
 const CURSOR_FORMAT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
 
 export class CursorCodec {
-  /** The key as bytes once: HMAC with a Buffer key costs ≈ 2.8 µs here, with a string key ≈ 4.9 µs (re-encoded). */
-  private readonly key: Buffer;
+  /** The secret and a separator: the signed text is `key` + scope + newline + payload. */
+  private readonly key: string;
 
   constructor(secret: string) {
-    this.key = Buffer.from(secret, 'utf8');
+    this.key = `${secret}\n`;
   }
 
   encode(scope: string, position: unknown[]): string {
@@ -33,8 +38,10 @@ export class CursorCodec {
     const dot = cursor.indexOf('.');
     if (dot <= 0 || cursor.length > 2048 || !CURSOR_FORMAT.test(cursor)) throw invalid();
     const payload = cursor.slice(0, dot);
-    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.sign(scope, payload), 'base64url');
+    // The 22 characters themselves are compared (decoded, the last one's low 4 bits would be dropped: 4 spellings
+    // of one signature).
+    const given = Buffer.from(cursor.slice(dot + 1), 'latin1');
+    const expected = Buffer.from(this.sign(scope, payload), 'latin1');
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw invalid();
     let parsed: unknown;
     try {
@@ -46,13 +53,12 @@ export class CursorCodec {
     return parsed as unknown[];
   }
 
-  /** The scope, a newline and the payload: a base64url payload has no newline, so the split is unambiguous. */
+  /**
+   * The secret, the scope, a newline and the payload: a base64url payload has no newline, so the last newline splits
+   * scope from payload unambiguously. 22 base64url characters = 128 bits of the digest.
+   */
   private sign(scope: string, payload: string): string {
-    return crypto
-      .createHmac('sha256', this.key)
-      .update(`${scope}\n${payload}`)
-      .digest('base64url')
-      .slice(0, 22);
+    return crypto.hash('sha3-256', `${this.key}${scope}\n${payload}`, 'base64url').slice(0, 22);
   }
 
   /**
