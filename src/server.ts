@@ -147,7 +147,16 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
   if (tuning.staticCacheControl) instrumentCachePolicy(schema);
   const apollo = new ApolloServer<Context>({
     // graphql-jit executes behind Apollo's own pipeline (parse/validate cache, plugins, errors): see jit-executor.ts.
-    ...((tuning.jit ? { gateway: jitGateway(schema) } : { schema }) as { schema: typeof schema }),
+    ...((tuning.jit
+      ? {
+          gateway: jitGateway(schema, {
+            onGatewayContextNotInstalled: () =>
+              deps.log.warn(
+                'this @apollo/server version moved makeGatewayGraphQLRequestContext: gateway contexts are built by Apollo (more garbage collection per request)',
+              ),
+          }),
+        }
+      : { schema }) as { schema: typeof schema }),
     logger: deps.log,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM: it drains HTTP, then closes the driver and any Cassandra it started.

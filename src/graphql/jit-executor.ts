@@ -39,12 +39,15 @@ import {
   type SourceLocation,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { installGatewayContext } from './gateway-context';
 
 export interface JitExecutorOptions {
   /** Compiled operations kept (least recently used evicted). */
   cacheSize?: number;
   /** Called when an operation falls back to graphql-js (compile failure). */
   onFallback?: (reason: string) => void;
+  /** Called when Apollo's gateway request context could not be replaced (src/graphql/gateway-context.ts). */
+  onGatewayContextNotInstalled?: () => void;
 }
 
 interface JitError {
@@ -118,6 +121,8 @@ export function jitGateway(
   opts: JitExecutorOptions = {},
 ): GatewayInterface & { readonly compiledOperations: number } {
   const callbacks = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
+  // Apollo's per-request gateway context, built without an accessor literal (src/graphql/gateway-context.ts).
+  if (!installGatewayContext()) opts.onGatewayContextNotInstalled?.();
   let cache = new CompiledCache(opts.cacheSize ?? 500);
   // Whether Apollo has wrapped the schema's resolvers for field-level plugins (it does so, in place and for good,
   // before the first request that has such a plugin active, e.g. an ftv1-traced one). Queries compiled before that
