@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/probe.ts --mode static|stock|cassandra [--keyspace bench_m] [--op p1|home] [-c 32] [--duration 5]
+ * `npx tsx bench/probe.ts --mode fixed|static|stock|cassandra [--resolvers fixed|static] [--keyspace bench_m] [--op p1|home] [-c 32] [--duration 5]
  *  [--prof] [--tuning '{"jit":false}']`: one server, one load run, the result — for profiling and quick checks.
  * `--prof` runs the server with --cpu-prof (profile written to bench/results/profiles/ when it stops).
  */
@@ -21,7 +21,12 @@ import { STATIC_USER_ID } from './lib/static-repos';
 import fs from 'node:fs';
 
 const o = new Command()
-  .option('--mode <m>', 'static | stock | cassandra', 'static')
+  .option(
+    '--mode <m>',
+    'fixed (static resolvers) | static (service resolvers, in-memory repositories) | stock | cassandra',
+    'static',
+  )
+  .option('--resolvers <r>', "the stock server's resolvers: fixed | static", 'static')
   .option('--keyspace <k>', 'data set', 'bench_m')
   .option('--op <op>', 'p1 | home', 'p1')
   .option('-c <n>', 'connections', Number, 32)
@@ -33,6 +38,7 @@ const o = new Command()
   .parse()
   .opts<{
     mode: string;
+    resolvers: string;
     keyspace: string;
     op: string;
     c: number;
@@ -67,7 +73,12 @@ async function main() {
       ...o.nodeArgs.split(' ').filter(Boolean),
       ...(o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
     ],
-    env: { BENCH_MODE: o.mode, BENCH_KEYSPACE: o.keyspace, BENCH_TUNING: o.tuning },
+    env: {
+      BENCH_MODE: o.mode,
+      BENCH_KEYSPACE: o.keyspace,
+      BENCH_TUNING: o.tuning,
+      BENCH_RESOLVERS: o.resolvers,
+    },
   });
   try {
     const { url } = await server.ready;

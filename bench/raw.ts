@@ -13,8 +13,7 @@
 import { createClient } from '../src/cassandra/client';
 import { BENCH_CONTACT_POINT } from './lib/cassandra';
 import { benchConfig } from './lib/env';
-import { recordingServer, type RawLoopInput, type Recorded } from './lib/recorder';
-import { viewerOf } from './lib/operations';
+import { recordPlans, type RawLoopInput } from './lib/recorder';
 import { readInput } from './lib/input';
 import { summarize } from './lib/stats';
 
@@ -22,30 +21,8 @@ type Input = RawLoopInput & { warmupSec: number; durationSec: number };
 
 const input = readInput<Input>();
 
-async function record(): Promise<Recorded[][]> {
-  const { rec, server, stop } = await recordingServer(input.keyspace);
-  const out: Recorded[][] = [];
-  for (const id of input.users) {
-    rec.recording = true;
-    const res = await server.apollo.executeOperation(
-      { query: input.query, variables: { id } },
-      { contextValue: server.createContext(undefined, viewerOf(id)) },
-    );
-    rec.recording = false;
-    const body = res.body.kind === 'single' ? res.body.singleResult : null;
-    if (!body || body.errors) throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
-    let stmts = rec.take();
-    if (input.pick === 'shelf')
-      stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
-    if (stmts.length === 0) throw new Error(`no statement recorded for ${id}`);
-    out.push(stmts);
-  }
-  await stop();
-  return out;
-}
-
 async function main() {
-  const plans = await record();
+  const plans = await recordPlans(input);
   const config = benchConfig(input.keyspace);
   const client = createClient(config.cassandra, [BENCH_CONTACT_POINT]);
   await client.connect();

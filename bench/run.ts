@@ -103,10 +103,12 @@ const fmt = (v: number | null | undefined, digits = 2) =>
 
 interface ServerSpec {
   keyspace?: string;
-  mode?: 'cassandra' | 'static' | 'stock';
+  mode?: 'cassandra' | 'static' | 'fixed' | 'stock';
   tuning?: Record<string, unknown>;
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** The stock server's resolvers: the fixed answers (P5) or the service's on in-memory repositories. */
+  resolvers?: 'fixed' | 'static';
 }
 
 async function startServer(spec: ServerSpec): Promise<{ url: string; child: Child }> {
@@ -118,6 +120,7 @@ async function startServer(spec: ServerSpec): Promise<{ url: string; child: Chil
       BENCH_KEYSPACE: spec.keyspace ?? '',
       BENCH_TUNING: JSON.stringify(spec.tuning ?? {}),
       BENCH_SERVER_ENV: JSON.stringify(spec.env ?? {}),
+      BENCH_RESOLVERS: spec.resolvers ?? 'static',
     },
   });
   children.add(child);
@@ -165,6 +168,29 @@ async function rawLoop(input: RawLoopInput): Promise<LoadResult> {
     cpu: SERVER_CPU,
     input: { ...input, warmupSec: WARMUP, durationSec: DURATION },
   })) as unknown as LoadResult;
+}
+
+/**
+ * The floor server (bench/floor-server.ts): node:http answering each request with the operation's recorded statements
+ * for its user, all at once — no GraphQL. Pinned to the server's CPU.
+ */
+async function startFloor(plan: Omit<RawLoopInput, 'concurrency'>): Promise<{ url: string; child: Child }> {
+  const child = spawnChild('floor-server.ts', { cpu: SERVER_CPU, nodeArgs: SERVICE_NODE_FLAGS, input: plan });
+  children.add(child);
+  const ready = await child.ready;
+  await new Promise((r) => setTimeout(r, 1500));
+  return { url: String(ready.url), child };
+}
+
+/** Runs every measurement once per repeat, forwards then backwards (a-b-c, c-b-a, …: drift cancels). */
+async function rotated<T>(fns: Array<() => Promise<T>>, repeats = REPEATS): Promise<T[][]> {
+  const out = fns.map(() => [] as T[]);
+  for (let i = 0; i < repeats; i++) {
+    const order = fns.map((_, k) => k);
+    if (i % 2) order.reverse();
+    for (const k of order) out[k].push(await fns[k]());
+  }
+  return out;
 }
 
 /** Runs `a` and `b` alternately REPEATS times (a-b, b-a, a-b, …: drift cancels); returns every result of each. */
@@ -268,60 +294,76 @@ async function main() {
       const server = await startServer({ keyspace: large.keyspace });
       const rss: number[] = [];
       try {
+        const p1Plan = {
+          keyspace: large.keyspace,
+          users,
+          query: RECENTLY_WATCHED,
+          pick: 'shelf' as const,
+          table: 'watch_history',
+        };
+        const homePlan = { keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all' as const };
         if (want('P1')) {
-          say('P1: recentlyWatched(20) via HTTP+GraphQL vs the raw prepared read, concurrency 1');
-          const { as, bs } = await interleaved(
-            () => load(server.url, p1Bodies, 1),
-            () =>
-              rawLoop({
-                keyspace: large.keyspace,
-                users,
-                query: RECENTLY_WATCHED,
-                pick: 'shelf',
-                table: 'watch_history',
-                concurrency: 1,
-              }),
+          say(
+            'P1: recentlyWatched(20) via HTTP+GraphQL vs the raw prepared read vs HTTP alone, concurrency 1',
           );
-          raw.P1 = { ours: as, reference: bs };
+          const floor = await startFloor(p1Plan);
+          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
+          try {
+            [as, bs, floors] = await rotated([
+              () => load(server.url, p1Bodies, 1),
+              () => rawLoop({ ...p1Plan, concurrency: 1 }),
+              () => load(floor.url, p1Bodies, 1),
+            ]);
+          } finally {
+            await stopServer(floor);
+          }
+          raw.P1 = { ours: as, reference: bs, floor: floors };
           const ok = okAll(as) && okAll(bs);
-          const [o50, r50, o99, r99] = [
-            med(as, (x) => x.p50),
-            med(bs, (x) => x.p50),
-            med(as, (x) => x.p99),
-            med(bs, (x) => x.p99),
-          ];
-          addRow({
-            id: 'P1',
-            what: 'recentlyWatched(20) p50, c=1',
-            ours: o50,
-            reference: r50,
-            unit: 'ms',
-            ratio: o50 / r50,
-            target: '≤ 1.5×',
-            pass: ok && o50 / r50 <= 1.5,
-          });
-          addRow({
-            id: 'P1',
-            what: 'recentlyWatched(20) p99, c=1',
-            ours: o99,
-            reference: r99,
-            unit: 'ms',
-            ratio: o99 / r99,
-            target: '≤ 2×',
-            pass: ok && o99 / r99 <= 2,
-          });
+          for (const [q, target, limit] of [
+            ['p50', '≤ 1.5×', 1.5],
+            ['p99', '≤ 2×', 2],
+          ] as const) {
+            const [o, r, f] = [med(as, (x) => x[q]), med(bs, (x) => x[q]), med(floors, (x) => x[q])];
+            addRow({
+              id: 'P1',
+              what: `recentlyWatched(20) ${q}, c=1`,
+              ours: o,
+              reference: r,
+              unit: 'ms',
+              ratio: o / r,
+              target,
+              pass: ok && o / r <= limit,
+            });
+            addRow({
+              id: 'P1',
+              what: `floor: HTTP alone + the same read, ${q}, c=1 (information)`,
+              ours: f,
+              reference: r,
+              unit: 'ms',
+              ratio: f / r,
+              target: '—',
+              pass: null,
+              note: okAll(floors) ? undefined : 'the floor server had failed responses',
+            });
+          }
         }
         if (want('P2')) {
           say(
-            'P2: homeScreen vs all of its reads issued at once (the slowest one ends an iteration), concurrency 1',
+            'P2: homeScreen vs all of its reads issued at once (the slowest one ends an iteration) vs HTTP alone, concurrency 1',
           );
-          const { as, bs } = await interleaved(
-            () => load(server.url, homeBodies, 1),
-            () =>
-              rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 1 }),
-          );
-          raw.P2 = { ours: as, reference: bs };
-          const [o, r] = [med(as, (x) => x.p50), med(bs, (x) => x.p50)];
+          const floor = await startFloor(homePlan);
+          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
+          try {
+            [as, bs, floors] = await rotated([
+              () => load(server.url, homeBodies, 1),
+              () => rawLoop({ ...homePlan, concurrency: 1 }),
+              () => load(floor.url, homeBodies, 1),
+            ]);
+          } finally {
+            await stopServer(floor);
+          }
+          raw.P2 = { ours: as, reference: bs, floor: floors };
+          const [o, r, f] = [med(as, (x) => x.p50), med(bs, (x) => x.p50), med(floors, (x) => x.p50)];
           addRow({
             id: 'P2',
             what: 'homeScreen p50 vs slowest of its reads in parallel, c=1',
@@ -332,38 +374,64 @@ async function main() {
             target: '≤ 1.3×',
             pass: okAll(as) && okAll(bs) && o / r <= 1.3,
           });
+          addRow({
+            id: 'P2',
+            what: 'floor: HTTP alone + the same reads at once, p50, c=1 (information)',
+            ours: f,
+            reference: r,
+            unit: 'ms',
+            ratio: f / r,
+            target: '—',
+            pass: null,
+          });
         }
         if (want('P4') || want('P8')) {
-          say('P4: homeScreen requests/s vs a raw-driver loop doing the same reads, concurrency 32');
+          say(
+            'P4: homeScreen requests/s vs a raw-driver loop doing the same reads vs HTTP alone, concurrency 32',
+          );
+          const floor = want('P4') ? await startFloor(homePlan) : null;
           const sampler = setInterval(() => {
             const v = rssBytes(server.child.pid);
             if (v) rss.push(v);
           }, 250);
-          const { as, bs } = await interleaved(
-            () => load(server.url, homeBodies, 32, DURATION, server.child.pid),
-            () =>
-              rawLoop({ keyspace: large.keyspace, users, query: HOME_SCREEN, pick: 'all', concurrency: 32 }),
-          );
-          clearInterval(sampler);
-          raw.P4 = { ours: as, reference: bs };
+          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
+          try {
+            [as, bs, floors] = await rotated([
+              () => load(server.url, homeBodies, 32, DURATION, server.child.pid),
+              () => rawLoop({ ...homePlan, concurrency: 32 }),
+              ...(floor ? [() => load(floor.url, homeBodies, 32, DURATION, floor.child.pid)] : []),
+            ]);
+          } finally {
+            clearInterval(sampler);
+            if (floor) await stopServer(floor);
+          }
+          raw.P4 = { ours: as, reference: bs, floor: floors };
           if (want('P4')) {
-            const [oc, rc] = [
-              med(as, (x) => x.serverCpuUsPerRequest ?? NaN),
-              med(bs, (x) => x.cpuUsPerIteration ?? NaN),
-            ];
+            const cpu = (xs: LoadResult[]) =>
+              med(xs, (x) => x.serverCpuUsPerRequest ?? x.cpuUsPerIteration ?? NaN);
             addRow({
               id: 'P4',
               what: 'homeScreen CPU per request: server process vs raw-driver process (information)',
-              ours: oc,
-              reference: rc,
+              ours: cpu(as),
+              reference: cpu(bs),
               unit: 'µs',
-              ratio: oc / rc,
+              ratio: cpu(as) / cpu(bs),
+              target: '—',
+              pass: null,
+            });
+            addRow({
+              id: 'P4',
+              what: 'floor: HTTP alone + the same reads, CPU per request (information)',
+              ours: cpu(floors),
+              reference: cpu(bs),
+              unit: 'µs',
+              ratio: cpu(floors) / cpu(bs),
               target: '—',
               pass: null,
             });
           }
           const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
-          if (want('P4'))
+          if (want('P4')) {
             addRow({
               id: 'P4',
               what: 'homeScreen throughput, c=32',
@@ -374,6 +442,18 @@ async function main() {
               target: '≥ 0.7×',
               pass: okAll(as) && okAll(bs) && o / r >= 0.7,
             });
+            const f = med(floors, (x) => x.rps);
+            addRow({
+              id: 'P4',
+              what: 'floor: HTTP alone + the same reads at once, throughput, c=32 (information)',
+              ours: f,
+              reference: r,
+              unit: 'req/s',
+              ratio: f / r,
+              target: '—',
+              pass: null,
+            });
+          }
           if (want('P8')) {
             const maxMb = Math.max(...rss) / 2 ** 20;
             addRow({
@@ -477,60 +557,73 @@ async function main() {
     }
 
     if (want('P5')) {
-      say('P5: HTTP+GraphQL layer alone (static resolvers) vs stock startStandaloneServer, concurrency 32');
       const staticBodies = requests(RECENTLY_WATCHED, [STATIC_USER_ID], auth);
-      const ours = await startServer({ mode: 'static' });
-      const stock = await startServer({ mode: 'stock' });
-      try {
-        const { as, bs } = await interleaved(
-          () => load(ours.url, staticBodies, 32, DURATION, ours.child.pid),
-          () => load(stock.url, staticBodies, 32, DURATION, stock.child.pid),
+      // P5 itself: the layer alone — the same schema with fixed answers (static resolvers) behind our server and
+      // behind stock startStandaloneServer. Then, for information, the same pair running the service's own resolvers
+      // over in-memory repositories (pagination, 21 signed cursors and access checks, which both servers run alike).
+      for (const variant of ['fixed', 'static'] as const) {
+        const layer = variant === 'fixed';
+        say(
+          layer
+            ? 'P5: HTTP+GraphQL layer alone (same schema, static resolvers) vs stock startStandaloneServer, concurrency 32'
+            : 'P5 (information): the same with the service resolvers over in-memory repositories, concurrency 32',
         );
-        raw.P5 = { ours: as, reference: bs };
-        const [oc, sc] = [
-          med(as, (x) => x.serverCpuUsPerRequest ?? NaN),
-          med(bs, (x) => x.serverCpuUsPerRequest ?? NaN),
-        ];
-        addRow({
-          id: 'P5',
-          what: 'static 20-item shelf: server CPU per request, stock / ours (information)',
-          ours: oc,
-          reference: sc,
-          unit: 'µs',
-          ratio: sc / oc,
-          target: '—',
-          pass: null,
-        });
-        const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
-        addRow({
-          id: 'P5',
-          what: 'static 20-item shelf, c=32',
-          ours: o,
-          reference: r,
-          unit: 'req/s',
-          ratio: o / r,
-          target: '≥ 2×',
-          pass: okAll(as) && okAll(bs) && o / r >= 2,
-        });
-        const lat = await interleaved(
-          () => load(ours.url, staticBodies, 1),
-          () => load(stock.url, staticBodies, 1),
-          1,
-        );
-        raw.P5latency = lat;
-        addRow({
-          id: 'P5',
-          what: 'static 20-item shelf p50, c=1 (information)',
-          ours: lat.as[0].p50,
-          reference: lat.bs[0].p50,
-          unit: 'ms',
-          ratio: lat.as[0].p50 / lat.bs[0].p50,
-          target: '—',
-          pass: null,
-        });
-      } finally {
-        await stopServer(ours);
-        await stopServer(stock);
+        const label = layer ? 'static resolvers' : 'service resolvers on in-memory repositories';
+        const ours = await startServer({ mode: variant });
+        const stock = await startServer({ mode: 'stock', resolvers: variant });
+        try {
+          const { as, bs } = await interleaved(
+            () => load(ours.url, staticBodies, 32, DURATION, ours.child.pid),
+            () => load(stock.url, staticBodies, 32, DURATION, stock.child.pid),
+          );
+          raw[layer ? 'P5' : 'P5service'] = { ours: as, reference: bs };
+          const [oc, sc] = [
+            med(as, (x) => x.serverCpuUsPerRequest ?? NaN),
+            med(bs, (x) => x.serverCpuUsPerRequest ?? NaN),
+          ];
+          addRow({
+            id: 'P5',
+            what: `${label}, 20-item shelf: server CPU per request, stock / ours (information)`,
+            ours: oc,
+            reference: sc,
+            unit: 'µs',
+            ratio: sc / oc,
+            target: '—',
+            pass: null,
+          });
+          const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
+          addRow({
+            id: 'P5',
+            what: `${label}, 20-item shelf, c=32${layer ? '' : ' (information)'}`,
+            ours: o,
+            reference: r,
+            unit: 'req/s',
+            ratio: o / r,
+            target: layer ? '≥ 2×' : '—',
+            pass: layer ? okAll(as) && okAll(bs) && o / r >= 2 : null,
+          });
+          if (layer) {
+            const lat = await interleaved(
+              () => load(ours.url, staticBodies, 1),
+              () => load(stock.url, staticBodies, 1),
+              1,
+            );
+            raw.P5latency = lat;
+            addRow({
+              id: 'P5',
+              what: `${label}, 20-item shelf p50, c=1 (information)`,
+              ours: lat.as[0].p50,
+              reference: lat.bs[0].p50,
+              unit: 'ms',
+              ratio: lat.as[0].p50 / lat.bs[0].p50,
+              target: '—',
+              pass: null,
+            });
+          }
+        } finally {
+          await stopServer(ours);
+          await stopServer(stock);
+        }
       }
     }
 

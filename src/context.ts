@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Client } from 'cassandra-driver';
 import { AccessPolicy, ANONYMOUS, type Viewer } from './auth/policy';
 import type { Config } from './config';
+import type { Resolvers } from './generated/graphql';
 import { CursorCodec } from './domain/cursor';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -23,6 +24,11 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Performance switches (src/perf/tuning.ts); all on when absent. */
   tuning?: Partial<Tuning>;
+  /**
+   * Resolvers over the same schema instead of the service's own (src/resolvers): the layer benchmark serves fixed
+   * answers with them (bench/lib/static-resolvers.ts). The service's when absent.
+   */
+  resolvers?: Resolvers;
 }
 
 /**

@@ -25,6 +25,7 @@ import type { RequestScope } from './observability/request-scope';
 import { resolveTuning } from './perf/tuning';
 import { warmUpStatements } from './cassandra/warm-up';
 import { servePlayground } from './playground';
+import type { Resolvers } from './generated/graphql';
 import { resolvers } from './resolvers';
 import { LENA } from './seed/demo-data';
 
@@ -41,11 +42,14 @@ export function loadTypeDefs() {
   return parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
 }
 
-/** The subgraph schema (federation's `_service` and `_entities` included), with the resolvers. */
-export function buildSchema() {
+/**
+ * The subgraph schema (federation's `_service` and `_entities` included), with the service's resolvers — or other
+ * ones over the same type definitions, access policy and scalars (the layer benchmark's fixed answers).
+ */
+export function buildSchema(resolverMap: Resolvers = resolvers) {
   return applyAccessPolicy(
     guardEntityRepresentations(
-      buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]),
+      buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolverMap as never }]),
     ),
   );
 }
@@ -139,7 +143,7 @@ export interface AppServer {
 
 /** Builds the HTTP + GraphQL server from injected parts. No I/O happens until `listen`. */
 export async function createServer(deps: AppDeps): Promise<AppServer> {
-  const schema = buildSchema();
+  const schema = buildSchema(deps.resolvers);
   const ops = new Operations(deps);
   deps = { ...deps, metrics: ops.metrics };
   const tuning = resolveTuning(deps.tuning);
@@ -150,6 +154,7 @@ export async function createServer(deps: AppDeps): Promise<AppServer> {
     ...((tuning.jit
       ? {
           gateway: jitGateway(schema, {
+            gatewayContext: tuning.gatewayContext,
             onGatewayContextNotInstalled: () =>
               deps.log.warn(
                 'this @apollo/server version moved makeGatewayGraphQLRequestContext: gateway contexts are built by Apollo (more garbage collection per request)',

@@ -6,6 +6,7 @@ import { createRepositories } from '../../src/repositories';
 import { createServer } from '../../src/server';
 import { BENCH_CONTACT_POINT } from './cassandra';
 import { benchConfig } from './env';
+import { viewerOf } from './operations';
 
 const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => tracker.RequestTracker })
   .RequestTracker;
@@ -95,4 +96,34 @@ export async function recordingServer(keyspace: string) {
       await client.shutdown();
     },
   };
+}
+
+/**
+ * The statements the GraphQL operation issues for each user, in `users` order: the project's server executes it
+ * in-process with a recording tracker (P1 keeps only the statements on `table`). What bench/raw.ts replays and
+ * bench/floor-server.ts answers with.
+ */
+export async function recordPlans(input: Omit<RawLoopInput, 'concurrency'>): Promise<Recorded[][]> {
+  const { rec, server, stop } = await recordingServer(input.keyspace);
+  const out: Recorded[][] = [];
+  try {
+    for (const id of input.users) {
+      rec.recording = true;
+      const res = await server.apollo.executeOperation(
+        { query: input.query, variables: { id } },
+        { contextValue: server.createContext(undefined, viewerOf(id)) },
+      );
+      rec.recording = false;
+      const body = res.body.kind === 'single' ? res.body.singleResult : null;
+      if (!body || body.errors) throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
+      let stmts = rec.take();
+      if (input.pick === 'shelf')
+        stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
+      if (stmts.length === 0) throw new Error(`no statement recorded for ${id}`);
+      out.push(stmts);
+    }
+  } finally {
+    await stop();
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { uuidFromName } from '../../src/domain/ids';
 
 export const STATIC_USER_ID = uuidFromName('bench:static-user');
 
-const user: User = {
+export const STATIC_USER: User = {
   id: STATIC_USER_ID,
   name: 'Static Viewer',
   email: 'static@bench.example',
@@ -23,7 +23,7 @@ const titles = Array.from({ length: 50 }, (_, i) => ({
   title: `Static Title ${i + 1}`,
 }));
 const base = Date.parse('2025-05-01T12:00:00Z');
-const events: WatchEvent[] = titles.map((t, i) => ({
+export const STATIC_EVENTS: WatchEvent[] = titles.map((t, i) => ({
   userId: STATIC_USER_ID,
   contentId: t.id,
   eventId: uuidFromName(`bench:event:${i}`),
@@ -62,18 +62,18 @@ const picks = (scope: string, limit: number): TopPick[] =>
 
 export function staticRepositories(): Repositories {
   const repos = {
-    users: { getById: async (id: string) => (id.toLowerCase() === STATIC_USER_ID ? user : null) },
+    users: { getById: async (id: string) => (id.toLowerCase() === STATIC_USER_ID ? STATIC_USER : null) },
     catalog: {
       getById: async (id: string) => contents.get(id.toLowerCase()) ?? null,
       topPicks: async (scope: string, limit: number) => picks(scope, limit),
     },
     history: {
       recentlyWatched: async (_userId: string, limit: number) => ({
-        items: events.slice(0, limit),
-        hasNextPage: events.length > limit,
+        items: STATIC_EVENTS.slice(0, limit),
+        hasNextPage: STATIC_EVENTS.length > limit,
       }),
       continueWatching: async (userId: string, limit: number) =>
-        events.slice(0, limit).map((e) => ({
+        STATIC_EVENTS.slice(0, limit).map((e) => ({
           userId,
           contentId: e.contentId,
           title: e.title,

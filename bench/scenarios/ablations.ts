@@ -17,7 +17,7 @@ interface LoadResult {
 export interface AblationContext {
   startServer(spec: {
     keyspace?: string;
-    mode?: 'cassandra' | 'static' | 'stock';
+    mode?: 'cassandra' | 'static' | 'fixed' | 'stock';
     tuning?: Record<string, unknown>;
   }): Promise<{ url: string; child: unknown }>;
   stopServer(s: { child: unknown }): Promise<void>;
@@ -29,7 +29,7 @@ export interface AblationContext {
   repeats: number;
 }
 
-type Metric = 'static-rps' | 'home-p50' | 'p1-p50' | 'home-rps' | 'first-request';
+type Metric = 'layer-rps' | 'static-rps' | 'home-p50' | 'p1-p50' | 'p1-p99' | 'home-rps' | 'first-request';
 
 export interface Ablation {
   name: string;
@@ -39,15 +39,27 @@ export interface Ablation {
 }
 
 export const ABLATIONS: Ablation[] = [
-  { name: 'graphql-jit executor', off: { jit: false }, metrics: ['static-rps', 'home-rps'] },
-  { name: 'static cache policy', off: { staticCacheControl: false }, metrics: ['static-rps', 'home-rps'] },
-  { name: 'verified-token cache', off: { tokenCache: false }, metrics: ['static-rps'] },
+  { name: 'graphql-jit executor', off: { jit: false }, metrics: ['layer-rps', 'home-rps'] },
+  { name: 'static cache policy', off: { staticCacheControl: false }, metrics: ['layer-rps', 'home-rps'] },
+  { name: 'verified-token cache', off: { tokenCache: false }, metrics: ['layer-rps'] },
+  {
+    name: 'gateway context without accessor literal',
+    off: { gatewayContext: false },
+    metrics: ['layer-rps', 'p1-p99', 'home-rps'],
+  },
   { name: 'look-ahead prefetch', off: { prefetch: false }, metrics: ['p1-p50', 'home-p50'] },
   { name: 'statement warm-up at start', off: { warmUp: false }, metrics: ['first-request'] },
   {
     name: 'all of them together',
-    off: { jit: false, staticCacheControl: false, tokenCache: false, prefetch: false, warmUp: false },
-    metrics: ['static-rps', 'home-rps', 'home-p50'],
+    off: {
+      jit: false,
+      staticCacheControl: false,
+      tokenCache: false,
+      prefetch: false,
+      warmUp: false,
+      gatewayContext: false,
+    },
+    metrics: ['layer-rps', 'static-rps', 'home-rps', 'home-p50'],
   },
 ];
 
@@ -86,10 +98,17 @@ const DESCRIBE: Record<
   Exclude<Metric, 'first-request'>,
   { what: string; unit: string; pick: (r: LoadResult) => number; c: number }
 > = {
-  'static-rps': { what: 'static layer req/s, c=32', unit: 'req/s', pick: (r) => r.rps, c: 32 },
+  'layer-rps': { what: 'layer req/s (static resolvers), c=32', unit: 'req/s', pick: (r) => r.rps, c: 32 },
+  'static-rps': {
+    what: 'service resolvers, in-memory repositories, req/s, c=32',
+    unit: 'req/s',
+    pick: (r) => r.rps,
+    c: 32,
+  },
   'home-rps': { what: 'homeScreen req/s, c=32', unit: 'req/s', pick: (r) => r.rps, c: 32 },
   'home-p50': { what: 'homeScreen p50, c=1', unit: 'ms', pick: (r) => r.p50, c: 1 },
   'p1-p50': { what: 'recentlyWatched(20) p50, c=1', unit: 'ms', pick: (r) => r.p50, c: 1 },
+  'p1-p99': { what: 'recentlyWatched(20) p99, c=1', unit: 'ms', pick: (r) => r.p99, c: 1 },
 };
 
 export async function runAblation(a: Ablation, ctx: AblationContext): Promise<AblationResult[]> {
@@ -115,9 +134,13 @@ export async function runAblation(a: Ablation, ctx: AblationContext): Promise<Ab
       continue;
     }
     const d = DESCRIBE[metric];
-    const mode = metric === 'static-rps' ? 'static' : 'cassandra';
+    const mode = metric === 'layer-rps' ? 'fixed' : metric === 'static-rps' ? 'static' : 'cassandra';
     const reqs =
-      metric === 'static-rps' ? ctx.staticBodies : metric === 'p1-p50' ? ctx.p1Bodies : ctx.homeBodies;
+      metric === 'layer-rps' || metric === 'static-rps'
+        ? ctx.staticBodies
+        : metric.startsWith('p1-')
+          ? ctx.p1Bodies
+          : ctx.homeBodies;
     const on = await ctx.startServer({ mode, keyspace: ctx.large.keyspace });
     const off = await ctx.startServer({ mode, keyspace: ctx.large.keyspace, tuning: a.off });
     try {

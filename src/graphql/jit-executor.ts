@@ -46,7 +46,11 @@ export interface JitExecutorOptions {
   cacheSize?: number;
   /** Called when an operation falls back to graphql-js (compile failure). */
   onFallback?: (reason: string) => void;
-  /** Called when Apollo's gateway request context could not be replaced (src/graphql/gateway-context.ts). */
+  /**
+   * Build Apollo's per-request gateway context without its accessor literal (src/graphql/gateway-context.ts);
+   * default true. Called back when this Apollo version does not allow it.
+   */
+  gatewayContext?: boolean;
   onGatewayContextNotInstalled?: () => void;
 }
 
@@ -122,7 +126,7 @@ export function jitGateway(
 ): GatewayInterface & { readonly compiledOperations: number } {
   const callbacks = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
   // Apollo's per-request gateway context, built without an accessor literal (src/graphql/gateway-context.ts).
-  if (!installGatewayContext()) opts.onGatewayContextNotInstalled?.();
+  if (opts.gatewayContext !== false && !installGatewayContext()) opts.onGatewayContextNotInstalled?.();
   let cache = new CompiledCache(opts.cacheSize ?? 500);
   // Whether Apollo has wrapped the schema's resolvers for field-level plugins (it does so, in place and for good,
   // before the first request that has such a plugin active, e.g. an ftv1-traced one). Queries compiled before that

@@ -20,6 +20,12 @@ export interface Tuning {
    * (src/graphql/cache-control.ts), instead of Apollo's plugin hooking every resolved field.
    */
   staticCacheControl: boolean;
+  /**
+   * Apollo's per-request gateway context built without an object literal with accessors
+   * (src/graphql/gateway-context.ts): on Node 20 that literal made every request's objects survive two scavenges
+   * and get promoted. Only with `jit` (the context is built for the gateway executor); process-wide once on.
+   */
+  gatewayContext: boolean;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -28,6 +34,7 @@ export const DEFAULT_TUNING: Tuning = {
   tokenCache: true,
   warmUp: true,
   staticCacheControl: true,
+  gatewayContext: true,
 };
 
 export function resolveTuning(t: Partial<Tuning> | undefined): Tuning {
