@@ -96,6 +96,20 @@ function addRow(r: Row) {
     `${r.id} ${r.what}: ours ${fmt(r.ours)} ${r.unit}, reference ${fmt(r.reference)} → ratio ${fmt(r.ratio)} (target ${r.target}) ${r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL'}`,
   );
 }
+/** An information row: the floor server's figure against the raw reference's. */
+function addFloorRow(id: string, what: string, floor: number, reference: number, unit: string, ok: boolean) {
+  addRow({
+    id,
+    what: `floor: ${what} (information)`,
+    ours: floor,
+    reference,
+    unit,
+    ratio: floor / reference,
+    target: '—',
+    pass: null,
+    note: ok ? undefined : 'the floor server had failed responses',
+  });
+}
 const fmt = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toFixed(digits)).toString();
 
@@ -191,6 +205,31 @@ async function rotated<T>(fns: Array<() => Promise<T>>, repeats = REPEATS): Prom
     for (const k of order) out[k].push(await fns[k]());
   }
   return out;
+}
+
+/**
+ * Ours (the server at `server`), the raw reference and the floor for one operation at one concurrency, in one
+ * interleaved rotation. The floor server lives for this measurement only. `cpu`: measure each server's CPU time per
+ * request too.
+ */
+async function threeWay(
+  server: { url: string; child: Child },
+  plan: Omit<RawLoopInput, 'concurrency'>,
+  bodies: BenchRequest[],
+  concurrency: number,
+  cpu = false,
+): Promise<{ ours: LoadResult[]; reference: LoadResult[]; floor: LoadResult[] }> {
+  const floor = await startFloor(plan);
+  try {
+    const [ours, reference, floors] = await rotated([
+      () => load(server.url, bodies, concurrency, DURATION, cpu ? server.child.pid : undefined),
+      () => rawLoop({ ...plan, concurrency }),
+      () => load(floor.url, bodies, concurrency, DURATION, cpu ? floor.child.pid : undefined),
+    ]);
+    return { ours, reference, floor: floors };
+  } finally {
+    await stopServer(floor);
+  }
 }
 
 /** Runs `a` and `b` alternately REPEATS times (a-b, b-a, a-b, …: drift cancels); returns every result of each. */
@@ -306,17 +345,7 @@ async function main() {
           say(
             'P1: recentlyWatched(20) via HTTP+GraphQL vs the raw prepared read vs HTTP alone, concurrency 1',
           );
-          const floor = await startFloor(p1Plan);
-          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
-          try {
-            [as, bs, floors] = await rotated([
-              () => load(server.url, p1Bodies, 1),
-              () => rawLoop({ ...p1Plan, concurrency: 1 }),
-              () => load(floor.url, p1Bodies, 1),
-            ]);
-          } finally {
-            await stopServer(floor);
-          }
+          const { ours: as, reference: bs, floor: floors } = await threeWay(server, p1Plan, p1Bodies, 1);
           raw.P1 = { ours: as, reference: bs, floor: floors };
           const ok = okAll(as) && okAll(bs);
           for (const [q, target, limit] of [
@@ -334,34 +363,14 @@ async function main() {
               target,
               pass: ok && o / r <= limit,
             });
-            addRow({
-              id: 'P1',
-              what: `floor: HTTP alone + the same read, ${q}, c=1 (information)`,
-              ours: f,
-              reference: r,
-              unit: 'ms',
-              ratio: f / r,
-              target: '—',
-              pass: null,
-              note: okAll(floors) ? undefined : 'the floor server had failed responses',
-            });
+            addFloorRow('P1', `HTTP alone + the same read, ${q}, c=1`, f, r, 'ms', okAll(floors));
           }
         }
         if (want('P2')) {
           say(
             'P2: homeScreen vs all of its reads issued at once (the slowest one ends an iteration) vs HTTP alone, concurrency 1',
           );
-          const floor = await startFloor(homePlan);
-          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
-          try {
-            [as, bs, floors] = await rotated([
-              () => load(server.url, homeBodies, 1),
-              () => rawLoop({ ...homePlan, concurrency: 1 }),
-              () => load(floor.url, homeBodies, 1),
-            ]);
-          } finally {
-            await stopServer(floor);
-          }
+          const { ours: as, reference: bs, floor: floors } = await threeWay(server, homePlan, homeBodies, 1);
           raw.P2 = { ours: as, reference: bs, floor: floors };
           const [o, r, f] = [med(as, (x) => x.p50), med(bs, (x) => x.p50), med(floors, (x) => x.p50)];
           addRow({
@@ -374,37 +383,20 @@ async function main() {
             target: '≤ 1.3×',
             pass: okAll(as) && okAll(bs) && o / r <= 1.3,
           });
-          addRow({
-            id: 'P2',
-            what: 'floor: HTTP alone + the same reads at once, p50, c=1 (information)',
-            ours: f,
-            reference: r,
-            unit: 'ms',
-            ratio: f / r,
-            target: '—',
-            pass: null,
-          });
+          addFloorRow('P2', 'HTTP alone + the same reads at once, p50, c=1', f, r, 'ms', okAll(floors));
         }
         if (want('P4') || want('P8')) {
           say(
             'P4: homeScreen requests/s vs a raw-driver loop doing the same reads vs HTTP alone, concurrency 32',
           );
-          const floor = want('P4') ? await startFloor(homePlan) : null;
           const sampler = setInterval(() => {
             const v = rssBytes(server.child.pid);
             if (v) rss.push(v);
           }, 250);
-          let as: LoadResult[], bs: LoadResult[], floors: LoadResult[];
-          try {
-            [as, bs, floors] = await rotated([
-              () => load(server.url, homeBodies, 32, DURATION, server.child.pid),
-              () => rawLoop({ ...homePlan, concurrency: 32 }),
-              ...(floor ? [() => load(floor.url, homeBodies, 32, DURATION, floor.child.pid)] : []),
-            ]);
-          } finally {
-            clearInterval(sampler);
-            if (floor) await stopServer(floor);
-          }
+          const measured = await threeWay(server, homePlan, homeBodies, 32, true).finally(() =>
+            clearInterval(sampler),
+          );
+          const { ours: as, reference: bs, floor: floors } = measured;
           raw.P4 = { ours: as, reference: bs, floor: floors };
           if (want('P4')) {
             const cpu = (xs: LoadResult[]) =>
@@ -419,16 +411,14 @@ async function main() {
               target: '—',
               pass: null,
             });
-            addRow({
-              id: 'P4',
-              what: 'floor: HTTP alone + the same reads, CPU per request (information)',
-              ours: cpu(floors),
-              reference: cpu(bs),
-              unit: 'µs',
-              ratio: cpu(floors) / cpu(bs),
-              target: '—',
-              pass: null,
-            });
+            addFloorRow(
+              'P4',
+              'HTTP alone + the same reads, CPU per request',
+              cpu(floors),
+              cpu(bs),
+              'µs',
+              okAll(floors),
+            );
           }
           const [o, r] = [med(as, (x) => x.rps), med(bs, (x) => x.rps)];
           if (want('P4')) {
@@ -443,16 +433,14 @@ async function main() {
               pass: okAll(as) && okAll(bs) && o / r >= 0.7,
             });
             const f = med(floors, (x) => x.rps);
-            addRow({
-              id: 'P4',
-              what: 'floor: HTTP alone + the same reads at once, throughput, c=32 (information)',
-              ours: f,
-              reference: r,
-              unit: 'req/s',
-              ratio: f / r,
-              target: '—',
-              pass: null,
-            });
+            addFloorRow(
+              'P4',
+              'HTTP alone + the same reads at once, throughput, c=32',
+              f,
+              r,
+              'req/s',
+              okAll(floors),
+            );
           }
           if (want('P8')) {
             const maxMb = Math.max(...rss) / 2 ** 20;
