@@ -115,7 +115,8 @@ export async function recordPlans(input: Omit<RawLoopInput, 'concurrency'>): Pro
       );
       rec.recording = false;
       const body = res.body.kind === 'single' ? res.body.singleResult : null;
-      if (!body || body.errors) throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
+      if (!body || body.errors)
+        throw new Error(`recording failed for ${id}: ${JSON.stringify(body?.errors)}`);
       let stmts = rec.take();
       if (input.pick === 'shelf')
         stmts = stmts.filter((s) => new RegExp(`\\bFROM ${input.table}\\b`).test(s.query));
