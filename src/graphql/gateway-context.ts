@@ -8,7 +8,7 @@
  * keeps them as if referenced from the old generation) — here the getters' closure holds the whole request context
  * (request, response, context value, result), so every request's objects were copied at one scavenge and promoted at
  * the next. Measured on the static 20-item shelf at concurrency 1 (`--trace-gc-nvp`): ≈ 830 KB promoted per scavenge
- * and 3–4 ms scavenge pauses with Apollo's function, ≈ 30 KB and under 1 ms with this one — the pauses were most of
+ * and 3–4 ms scavenge pauses with Apollo's function, ≈ 60 KB and ≈ 1 ms with this one — the pauses were most of
  * the shelf's p99 (README, "Performance").
  *
  * The replacement builds the same object — same fields, same values, `status` still reads and writes the response's
